@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mmdemo: a misc device whose memory is mapped on demand, for learning and
+ * testing device mmap.  This header is shared by the module, the userspace
+ * library and the selftests; see mmdemo(4).
+ *
+ * All structures use fixed-width fields with explicit padding and carry no
+ * pointers, so they have the same layout for 32-bit and 64-bit callers and
+ * compat_ioctl needs no translation.  Padding and reserved fields must be
+ * zero on input (-EINVAL otherwise) so they can gain a meaning later.
+ */
+#ifndef _UAPI_LINUX_MMDEMO_H
+#define _UAPI_LINUX_MMDEMO_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* Bumped whenever an ioctl or its structure changes meaning. */
+#define MMDEMO_API_VERSION	1
+
+/* 0xB9 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
+#define MMDEMO_IOC_MAGIC	0xB9
+
+/**
+ * struct mmdemo_info - static properties of the device
+ * @size:	device size in bytes (a whole number of pages)
+ * @page_size:	size of one device page in bytes
+ * @version:	MMDEMO_API_VERSION of the running module
+ */
+struct mmdemo_info {
+	__u64 size;
+	__u32 page_size;
+	__u32 version;
+};
+
+/**
+ * struct mmdemo_stats - what the device has done since load or last reset
+ * @faults:		calls of the fault handler that returned a page
+ * @pages_allocated:	pages allocated (zeroed) by faults and write()
+ * @pages_resident:	pages currently held by the device
+ * @vmas:		live VMAs mapping the device (fork and split add VMAs)
+ * @mmaps:		successful mmap() calls on the device
+ */
+struct mmdemo_stats {
+	__u64 faults;
+	__u64 pages_allocated;
+	__u64 pages_resident;
+	__u64 vmas;
+	__u64 mmaps;
+};
+
+/**
+ * struct mmdemo_page_faults - per-page fault counts for a range of pages
+ * @first_page:	first device page (offset / page_size)
+ * @nr_pages:	number of pages; @counts must have room for this many
+ * @pad:	must be zero
+ * @counts:	filled in by the kernel, one count per page
+ *
+ * The ioctl number encodes only the fixed part; the kernel writes
+ * @nr_pages counts right after it, as FS_IOC_FIEMAP does with its extents.
+ */
+struct mmdemo_page_faults {
+	__u64 first_page;
+	__u32 nr_pages;
+	__u32 pad;
+	__u32 counts[];
+};
+
+#define MMDEMO_IOC_INFO		_IOR(MMDEMO_IOC_MAGIC, 0x00, struct mmdemo_info)
+#define MMDEMO_IOC_STATS	_IOR(MMDEMO_IOC_MAGIC, 0x01, struct mmdemo_stats)
+#define MMDEMO_IOC_PAGE_FAULTS	_IOWR(MMDEMO_IOC_MAGIC, 0x02, struct mmdemo_page_faults)
+/* Free every page and zero the statistics; -EBUSY while any VMA exists. */
+#define MMDEMO_IOC_RESET	_IO(MMDEMO_IOC_MAGIC, 0x03)
+
+#endif /* _UAPI_LINUX_MMDEMO_H */

@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmdemo: a misc device whose memory is allocated on demand and mapped by
+ * a fault handler, written as a reference for device mmap.
+ *
+ * This file holds the device itself: module parameters, registration and
+ * the read()/write()/llseek() path, which works on the same pages as mmap()
+ * so the two can be compared side by side.
+ */
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uio.h>
+
+#include "mmdemo.h"
+
+static unsigned long size_param = 64UL << 20;
+module_param_named(size, size_param, ulong, 0444);
+MODULE_PARM_DESC(size, "Device size in bytes, rounded up to whole pages (default 64 MiB, at most 4 GiB)");
+
+static ushort mode_param = 0600;
+module_param_named(mode, mode_param, ushort, 0444);
+MODULE_PARM_DESC(mode, "Permission bits of /dev/mmdemo (default 0600)");
+
+static struct mmdemo_dev mmdemo_dev;
+
+/*
+ * Copies between the device and @iter one page at a time.  A read of a
+ * page never touched returns zeros without allocating it; a write
+ * allocates it.  dev->lock is held only to take the page reference, never
+ * across the copy, which may fault on a user buffer.
+ */
+static ssize_t mmdemo_rw_iter(struct kiocb *iocb, struct iov_iter *iter,
+			      bool write)
+{
+	struct mmdemo_dev *dev = mmdemo_from_file(iocb->ki_filp);
+	loff_t pos = iocb->ki_pos;
+	ssize_t done = 0, err = 0;
+
+	if (!iov_iter_count(iter))
+		return 0;
+	if (pos >= dev->size)
+		return write ? -ENOSPC : 0;
+
+	while (iov_iter_count(iter) && pos < dev->size) {
+		size_t off = offset_in_page(pos);
+		size_t len = min3(PAGE_SIZE - off, iov_iter_count(iter),
+				  (size_t)(dev->size - pos));
+		pgoff_t pgoff = pos >> PAGE_SHIFT;
+		struct page *page;
+		size_t copied;
+
+		down_read(&dev->lock);
+		if (write)
+			page = mmdemo_page_get(dev, pgoff);
+		else
+			page = mmdemo_page_lookup(dev, pgoff);
+		up_read(&dev->lock);
+		if (IS_ERR(page)) {
+			err = PTR_ERR(page);
+			break;
+		}
+
+		if (write)
+			copied = copy_page_from_iter(page, off, len, iter);
+		else if (page)
+			copied = copy_page_to_iter(page, off, len, iter);
+		else
+			copied = iov_iter_zero(len, iter);
+		if (page)
+			put_page(page);
+
+		pos += copied;
+		done += copied;
+		if (copied < len) {
+			err = -EFAULT;
+			break;
+		}
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+
+	iocb->ki_pos = pos;
+	return done ? done : err;
+}
+
+static ssize_t mmdemo_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	return mmdemo_rw_iter(iocb, to, false);
+}
+
+static ssize_t mmdemo_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	return mmdemo_rw_iter(iocb, from, true);
+}
+
+static loff_t mmdemo_llseek(struct file *file, loff_t offset, int whence)
+{
+	return fixed_size_llseek(file, offset, whence,
+				 mmdemo_from_file(file)->size);
+}
+
+/* .owner pins the module for every open file and every VMA's vm_file. */
+static const struct file_operations mmdemo_fops = {
+	.owner		= THIS_MODULE,
+	.llseek		= mmdemo_llseek,
+	.read_iter	= mmdemo_read_iter,
+	.write_iter	= mmdemo_write_iter,
+	.mmap		= mmdemo_mmap,
+	.unlocked_ioctl	= mmdemo_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+};
+
+static int __init mmdemo_init(void)
+{
+	struct mmdemo_dev *dev = &mmdemo_dev;
+	int ret;
+
+	if (!size_param || size_param > MMDEMO_MAX_SIZE) {
+		pr_err("mmdemo: size=%lu is outside 1..%llu\n", size_param,
+		       MMDEMO_MAX_SIZE);
+		return -EINVAL;
+	}
+	if (mode_param & ~0777) {
+		pr_err("mmdemo: mode=%#o is not a permission mask\n", mode_param);
+		return -EINVAL;
+	}
+
+	dev->size = PAGE_ALIGN(size_param);
+	dev->nr_pages = dev->size >> PAGE_SHIFT;
+	dev->fault_counts = kvcalloc(dev->nr_pages, sizeof(*dev->fault_counts),
+				     GFP_KERNEL);
+	if (!dev->fault_counts)
+		return -ENOMEM;
+	xa_init(&dev->pages);
+	init_rwsem(&dev->lock);
+
+	dev->misc.minor = MISC_DYNAMIC_MINOR;
+	dev->misc.name = "mmdemo";
+	dev->misc.fops = &mmdemo_fops;
+	dev->misc.mode = mode_param;
+	ret = misc_register(&dev->misc);
+	if (ret) {
+		kvfree(dev->fault_counts);
+		return ret;
+	}
+	return 0;
+}
+
+/* No file is open and no VMA exists: each would hold a module reference. */
+static void __exit mmdemo_exit(void)
+{
+	misc_deregister(&mmdemo_dev.misc);
+	mmdemo_pages_free(&mmdemo_dev);
+	kvfree(mmdemo_dev.fault_counts);
+}
+
+module_init(mmdemo_init);
+module_exit(mmdemo_exit);
+
+MODULE_DESCRIPTION("On-demand device memory mapped by a fault handler");
+MODULE_AUTHOR("The mmdemo authors");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmap() of /dev/mmdemo: nothing is mapped at mmap() time; each page is
+ * allocated and handed to the core on its first fault.
+ */
+#include <linux/errno.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+
+#include "mmdemo.h"
+#include "mmdemo_compat.h"
+
+/*
+ * Runs for VMAs copied by fork() and for the new half of a split VMA; the
+ * first VMA of an mmap() is counted in mmdemo_mmap().
+ */
+static void mmdemo_vm_open(struct vm_area_struct *vma)
+{
+	struct mmdemo_dev *dev = vma->vm_private_data;
+
+	atomic64_inc(&dev->vmas);
+}
+
+/* Runs after the VMA's pages were unmapped: no fault can be in flight in it. */
+static void mmdemo_vm_close(struct vm_area_struct *vma)
+{
+	struct mmdemo_dev *dev = vma->vm_private_data;
+
+	atomic64_dec(&dev->vmas);
+}
+
+/*
+ * Hands the core a referenced page; the core locks it, installs the PTE
+ * and, for a write to a MAP_PRIVATE mapping, copies it first (COW).
+ */
+static vm_fault_t mmdemo_vm_fault(struct vm_fault *vmf)
+{
+	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
+	struct page *page;
+
+	if (vmf->pgoff >= dev->nr_pages)
+		return VM_FAULT_SIGBUS;
+
+	page = mmdemo_page_get(dev, vmf->pgoff);
+	if (IS_ERR(page))
+		return VM_FAULT_OOM;
+
+	atomic_inc(&dev->fault_counts[vmf->pgoff]);
+	atomic64_inc(&dev->faults);
+	vmf->page = page;
+	return 0;
+}
+
+static const struct vm_operations_struct mmdemo_vm_ops = {
+	.open	= mmdemo_vm_open,
+	.close	= mmdemo_vm_close,
+	.fault	= mmdemo_vm_fault,
+};
+
+int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct mmdemo_dev *dev = mmdemo_from_file(file);
+	unsigned long pages = vma_pages(vma);
+
+	/*
+	 * For character devices the core lets vm_pgoff reach ULONG_MAX, so
+	 * compare in a form that cannot overflow.  ENXIO is what POSIX
+	 * specifies for a range outside the object.
+	 */
+	if (vma->vm_pgoff >= dev->nr_pages ||
+	    pages > dev->nr_pages - vma->vm_pgoff)
+		return -ENXIO;
+
+	/*
+	 * DONTEXPAND: mremap() must not grow the VMA past what was checked.
+	 * DONTDUMP: device memory has no business in core dumps.
+	 */
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	vma->vm_ops = &mmdemo_vm_ops;
+	vma->vm_private_data = dev;
+
+	/* Shared with reset: a VMA must not appear while it frees pages. */
+	down_read(&dev->lock);
+	atomic64_inc(&dev->vmas);
+	up_read(&dev->lock);
+	atomic64_inc(&dev->mmaps);
+	return 0;
+}

@@ -1,0 +1,587 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Selftests for /dev/mmdemo: each TEST asserts one exact behaviour of the
+ * device's mmap, read/write and ioctl interface.
+ *
+ * Needs the mmdemo module loaded (the tests skip otherwise) and root.  The
+ * unload test also needs MMDEMO_KO=path/to/mmdemo.ko to load it back.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/mmdemo.h>
+
+#include "kselftest_harness.h"
+
+#define DEV_PATH	"/dev/mmdemo"
+#define NR_PAGES	16
+
+static size_t page_size;
+
+/* Test helpers: each returns what the kernel reported, never asserts. */
+
+static struct mmdemo_stats get_stats(int fd)
+{
+	struct mmdemo_stats st;
+
+	if (ioctl(fd, MMDEMO_IOC_STATS, &st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+/* Rss of the mapping that starts at @addr, from /proc/self/smaps, in kB. */
+static long smaps_rss_kb(void *addr)
+{
+	char line[256], want[32];
+	bool in_vma = false;
+	long kb = -1;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
+	f = fopen("/proc/self/smaps", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, want, strlen(want)))
+			in_vma = true;
+		else if (in_vma && sscanf(line, "Rss: %ld kB", &kb) == 1)
+			break;
+	}
+	fclose(f);
+	return kb;
+}
+
+/* Number of resident pages in [addr, addr + pages * page_size) per mincore(). */
+static int mincore_count(void *addr, size_t pages)
+{
+	unsigned char vec[NR_PAGES * 4];
+	int n = 0;
+
+	if (pages > sizeof(vec) || mincore(addr, pages * page_size, vec))
+		return -1;
+	for (size_t i = 0; i < pages; i++)
+		n += vec[i] & 1;
+	return n;
+}
+
+/* Runs the access in a child; returns the signal that killed it, or 0. */
+static int access_signal(volatile char *p, bool write)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (write)
+			*p = 1;
+		else
+			(void)*p;
+		_exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+}
+
+static int get_page_faults(int fd, uint64_t first, uint32_t n, uint32_t *out)
+{
+	struct mmdemo_page_faults *req;
+	int ret;
+
+	req = calloc(1, sizeof(*req) + n * sizeof(req->counts[0]));
+	if (!req)
+		return -1;
+	req->first_page = first;
+	req->nr_pages = n;
+	ret = ioctl(fd, MMDEMO_IOC_PAGE_FAULTS, req);
+	if (!ret)
+		memcpy(out, req->counts, n * sizeof(*out));
+	free(req);
+	return ret;
+}
+
+/* "--poke OFFSET BYTE": run by the exec test as an unrelated process. */
+static int poke_main(int argc, char **argv)
+{
+	off_t off;
+	char *p;
+	int fd;
+
+	if (argc != 4)
+		return 2;
+	off = strtoll(argv[2], NULL, 0);
+	fd = open(DEV_PATH, O_RDWR);
+	if (fd < 0)
+		return 3;
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, off);
+	if (p == MAP_FAILED)
+		return 4;
+	memset(p, (int)strtol(argv[3], NULL, 0), page_size);
+	return munmap(p, page_size) ? 5 : 0;
+}
+
+FIXTURE(mmdemo) {
+	int fd;
+	struct mmdemo_info info;
+	size_t len;
+};
+
+FIXTURE_SETUP(mmdemo)
+{
+	self->fd = open(DEV_PATH, O_RDWR);
+	if (self->fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
+		SKIP(return, DEV_PATH " is absent: load mmdemo.ko first");
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", DEV_PATH, strerror(errno));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &self->info));
+	ASSERT_EQ(MMDEMO_API_VERSION, self->info.version);
+	ASSERT_EQ(page_size, self->info.page_size);
+	ASSERT_LE(NR_PAGES * page_size, self->info.size);
+	/* Every test starts from an empty device. */
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+	self->len = NR_PAGES * page_size;
+}
+
+FIXTURE_TEARDOWN(mmdemo)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(mmdemo, untouched_mapping_allocates_nothing)
+{
+	struct mmdemo_stats st;
+	char *p;
+
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+
+	st = get_stats(self->fd);
+	EXPECT_EQ(0, st.faults);
+	EXPECT_EQ(0, st.pages_allocated);
+	EXPECT_EQ(0, st.pages_resident);
+	EXPECT_EQ(1, st.vmas);
+	EXPECT_EQ(1, st.mmaps);
+	EXPECT_EQ(0, mincore_count(p, NR_PAGES));
+	EXPECT_EQ(0, smaps_rss_kb(p));
+	ASSERT_EQ(0, munmap(p, self->len));
+}
+
+TEST_F(mmdemo, touching_k_pages_faults_exactly_k)
+{
+	const int touched[] = { 0, 3, 7, 15 };
+	const int k = sizeof(touched) / sizeof(touched[0]);
+	uint32_t counts[NR_PAGES];
+	struct mmdemo_stats st;
+	volatile char *p;
+	int i, pass;
+
+	p = mmap(NULL, self->len, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < k; i++)
+			(void)p[touched[i] * page_size + 100];
+		/* The second pass touches resident pages: no new fault. */
+		st = get_stats(self->fd);
+		EXPECT_EQ(k, st.faults);
+		EXPECT_EQ(k, st.pages_allocated);
+		EXPECT_EQ(k, st.pages_resident);
+		EXPECT_EQ(k, mincore_count((void *)p, NR_PAGES));
+		EXPECT_EQ(k * (long)page_size / 1024, smaps_rss_kb((void *)p));
+	}
+
+	ASSERT_EQ(0, get_page_faults(self->fd, 0, NR_PAGES, counts));
+	for (i = 0; i < NR_PAGES; i++) {
+		bool want = i == 0 || i == 3 || i == 7 || i == 15;
+
+		EXPECT_EQ(want ? 1U : 0U, counts[i]) TH_LOG("page %d", i);
+	}
+	ASSERT_EQ(0, munmap((void *)p, self->len));
+}
+
+TEST_F(mmdemo, mmap_write_is_seen_by_read)
+{
+	char buf[64];
+	char *p;
+
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	strcpy(p + 2 * page_size + 10, "written through the mapping");
+
+	ASSERT_EQ(sizeof(buf), pread(self->fd, buf, sizeof(buf), 2 * page_size + 10));
+	EXPECT_STREQ("written through the mapping", buf);
+	ASSERT_EQ(0, munmap(p, self->len));
+}
+
+TEST_F(mmdemo, write_is_seen_through_mapping)
+{
+	static const char msg[] = "written by write()";
+	struct mmdemo_stats st;
+	char *p;
+
+	/* Crosses a page boundary on purpose. */
+	ASSERT_EQ(sizeof(msg), pwrite(self->fd, msg, sizeof(msg), 2 * page_size - 5));
+	st = get_stats(self->fd);
+	EXPECT_EQ(2, st.pages_allocated);
+	EXPECT_EQ(0, st.faults);
+
+	p = mmap(NULL, self->len, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_STREQ(msg, p + 2 * page_size - 5);
+	ASSERT_EQ(0, munmap(p, self->len));
+}
+
+TEST_F(mmdemo, read_of_untouched_page_is_zero_and_allocates_nothing)
+{
+	char buf[256];
+
+	memset(buf, 0xaa, sizeof(buf));
+	ASSERT_EQ(sizeof(buf), pread(self->fd, buf, sizeof(buf), 5 * page_size));
+	for (size_t i = 0; i < sizeof(buf); i++)
+		ASSERT_EQ(0, buf[i]);
+	EXPECT_EQ(0, get_stats(self->fd).pages_allocated);
+}
+
+TEST_F(mmdemo, read_write_and_seek_at_device_end)
+{
+	char c = 1;
+
+	EXPECT_EQ((off_t)self->info.size, lseek(self->fd, 0, SEEK_END));
+	EXPECT_EQ(0, read(self->fd, &c, 1));
+	EXPECT_EQ(-1, write(self->fd, &c, 1));
+	EXPECT_EQ(ENOSPC, errno);
+	/* A write that straddles the end is cut short, not refused. */
+	EXPECT_EQ(1, pwrite(self->fd, "ab", 2, self->info.size - 1));
+	EXPECT_EQ(-1, lseek(self->fd, self->info.size + 1, SEEK_SET));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST_F(mmdemo, shared_write_by_forked_child_is_seen)
+{
+	char *p;
+	int status;
+	pid_t pid;
+
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		memset(p + page_size, 0x5a, page_size);
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, status);
+	for (size_t i = 0; i < page_size; i++)
+		ASSERT_EQ(0x5a, (unsigned char)p[page_size + i]);
+	ASSERT_EQ(0, munmap(p, self->len));
+}
+
+TEST_F(mmdemo, shared_write_by_exec_process_is_seen)
+{
+	char off[32];
+	char *p;
+	int status;
+	pid_t pid;
+
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	snprintf(off, sizeof(off), "%zu", 4 * page_size);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		execl("/proc/self/exe", "mmdemo_test", "--poke", off, "0xc3", NULL);
+		_exit(127);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	for (size_t i = 0; i < page_size; i++)
+		ASSERT_EQ(0xc3, (unsigned char)p[4 * page_size + i]);
+	ASSERT_EQ(0, munmap(p, self->len));
+}
+
+TEST_F(mmdemo, private_write_is_copied_not_shared)
+{
+	char *priv, *shared, buf[8];
+
+	ASSERT_EQ(8, pwrite(self->fd, "device!", 8, 0));
+	priv = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_PRIVATE, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, priv);
+	shared = mmap(NULL, self->len, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, shared);
+
+	/* Reads show the device's data... */
+	EXPECT_STREQ("device!", priv);
+	/* ...a write makes a private copy that nobody else sees. */
+	strcpy(priv, "private");
+	EXPECT_STREQ("private", priv);
+	EXPECT_STREQ("device!", shared);
+	ASSERT_EQ(8, pread(self->fd, buf, 8, 0));
+	EXPECT_STREQ("device!", buf);
+	/* A private write to an untouched page still faults the device page in. */
+	priv[3 * page_size] = 1;
+	EXPECT_EQ(0, shared[3 * page_size]);
+
+	ASSERT_EQ(0, munmap(priv, self->len));
+	ASSERT_EQ(0, munmap(shared, self->len));
+}
+
+TEST_F(mmdemo, prot_read_mapping_refuses_writes)
+{
+	char *p;
+
+	p = mmap(NULL, self->len, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, access_signal(p, false));
+	EXPECT_EQ(SIGSEGV, access_signal(p, true));
+	EXPECT_EQ(1, get_stats(self->fd).faults);
+	ASSERT_EQ(0, munmap(p, self->len));
+}
+
+TEST_F(mmdemo, prot_none_refuses_reads_until_mprotect)
+{
+	char *p;
+
+	p = mmap(NULL, self->len, PROT_NONE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(SIGSEGV, access_signal(p, false));
+	/* The kernel refused the access itself: the device never saw it. */
+	EXPECT_EQ(0, get_stats(self->fd).faults);
+
+	ASSERT_EQ(0, mprotect(p, self->len, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(0, access_signal(p, true));
+	p[0] = 'x';
+	EXPECT_EQ('x', p[0]);
+	ASSERT_EQ(0, munmap(p, self->len));
+}
+
+TEST_F(mmdemo, read_only_fd_cannot_map_shared_writable)
+{
+	int ro = open(DEV_PATH, O_RDONLY);
+	char *p;
+
+	ASSERT_LE(0, ro);
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EACCES, errno);
+
+	p = mmap(NULL, self->len, PROT_READ, MAP_SHARED, ro, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, self->len, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	EXPECT_EQ(SIGSEGV, access_signal(p, true));
+	ASSERT_EQ(0, munmap(p, self->len));
+
+	/* Reset destroys data, so it needs a writable fd too. */
+	EXPECT_EQ(-1, ioctl(ro, MMDEMO_IOC_RESET));
+	EXPECT_EQ(EBADF, errno);
+	close(ro);
+}
+
+TEST_F(mmdemo, bad_offsets_and_lengths_are_refused)
+{
+	size_t dev_pages = self->info.size / page_size;
+	char *p;
+
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd, 100);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(EINVAL, errno);
+
+	/* Starts inside, ends past the end. */
+	p = mmap(NULL, 2 * page_size, PROT_READ, MAP_SHARED, self->fd,
+		 self->info.size - page_size);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+
+	/* Starts at the end. */
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd, self->info.size);
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+
+	/* An offset so large that offset + length wraps around. */
+	/* The largest page-aligned offset mmap() accepts. */
+	p = mmap(NULL, 2 * page_size, PROT_READ, MAP_SHARED, self->fd,
+		 INT64_MAX & ~(off_t)(page_size - 1));
+	EXPECT_EQ(MAP_FAILED, p);
+	EXPECT_EQ(ENXIO, errno);
+
+	/* The last page exactly is fine. */
+	p = mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd,
+		 (dev_pages - 1) * page_size);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(0, *p);
+	ASSERT_EQ(0, munmap(p, page_size));
+}
+
+TEST_F(mmdemo, mremap_cannot_grow_a_mapping)
+{
+	char *p, *q;
+
+	p = mmap(NULL, 2 * page_size, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	q = mremap(p, 2 * page_size, 4 * page_size, MREMAP_MAYMOVE);
+	EXPECT_EQ(MAP_FAILED, q);
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, munmap(p, 2 * page_size));
+}
+
+TEST_F(mmdemo, vma_count_follows_fork_and_split)
+{
+	int status;
+	char *p;
+	pid_t pid;
+
+	p = mmap(NULL, 3 * page_size, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(1, get_stats(self->fd).vmas);
+
+	/* mprotect of the middle page splits one VMA into three. */
+	ASSERT_EQ(0, mprotect(p + page_size, page_size, PROT_NONE));
+	EXPECT_EQ(3, get_stats(self->fd).vmas);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(get_stats(self->fd).vmas == 6 ? 0 : 1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status) TH_LOG("a forked child should see 6 VMAs");
+
+	ASSERT_EQ(0, munmap(p, 3 * page_size));
+	EXPECT_EQ(0, get_stats(self->fd).vmas);
+	EXPECT_EQ(1, get_stats(self->fd).mmaps);
+}
+
+TEST_F(mmdemo, bad_ioctls_are_refused)
+{
+	struct mmdemo_page_faults req = { .first_page = 0, .nr_pages = 1 };
+	size_t dev_pages = self->info.size / page_size;
+	struct mmdemo_page_faults *edge;
+	char *guard;
+
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, _IO(MMDEMO_IOC_MAGIC, 0x7f)));
+	EXPECT_EQ(ENOTTY, errno);
+	/* Right number, wrong size: a different command. */
+	EXPECT_EQ(-1, ioctl(self->fd, _IOR(MMDEMO_IOC_MAGIC, 0x00, __u32), &req));
+	EXPECT_EQ(ENOTTY, errno);
+
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_INFO, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_STATS, (void *)8));
+	EXPECT_EQ(EFAULT, errno);
+
+	req.nr_pages = 0;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_PAGE_FAULTS, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.nr_pages = 1;
+	req.pad = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_PAGE_FAULTS, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.pad = 0;
+	req.first_page = dev_pages;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_PAGE_FAULTS, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.first_page = dev_pages - 1;
+	req.nr_pages = 2;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_PAGE_FAULTS, &req));
+	EXPECT_EQ(EINVAL, errno);
+	req.first_page = UINT64_MAX;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_PAGE_FAULTS, &req));
+	EXPECT_EQ(EINVAL, errno);
+
+	/* A header that is readable but whose counts run into a hole. */
+	guard = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, guard);
+	ASSERT_EQ(0, mprotect(guard + page_size, page_size, PROT_NONE));
+	edge = (void *)(guard + page_size - sizeof(req));
+	*edge = (struct mmdemo_page_faults){ .first_page = 0, .nr_pages = 4 };
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_PAGE_FAULTS, edge));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, munmap(guard, 2 * page_size));
+}
+
+TEST_F(mmdemo, reset_is_busy_while_mapped_then_zeroes_stats)
+{
+	struct mmdemo_stats st;
+	uint32_t count;
+	char *p;
+
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 1;
+	p[page_size] = 2;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_RESET));
+	EXPECT_EQ(EBUSY, errno);
+	/* Refused means nothing happened. */
+	EXPECT_EQ(1, p[0]);
+	EXPECT_EQ(2, get_stats(self->fd).pages_resident);
+	ASSERT_EQ(0, munmap(p, self->len));
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+	st = get_stats(self->fd);
+	EXPECT_EQ(0, st.faults);
+	EXPECT_EQ(0, st.pages_allocated);
+	EXPECT_EQ(0, st.pages_resident);
+	EXPECT_EQ(0, st.vmas);
+	EXPECT_EQ(0, st.mmaps);
+	ASSERT_EQ(0, get_page_faults(self->fd, 0, 1, &count));
+	EXPECT_EQ(0, count);
+	/* And the memory is zero again. */
+	ASSERT_EQ(1, pread(self->fd, &count, 1, 0));
+	EXPECT_EQ(0, (char)count);
+}
+
+/* Last on purpose: it unloads the module and loads it back. */
+TEST_F(mmdemo, module_stays_while_mapped_even_after_close)
+{
+	const char *ko = getenv("MMDEMO_KO");
+	int kofd;
+	char *p;
+
+	if (!ko)
+		SKIP(return, "set MMDEMO_KO=path/to/mmdemo.ko to test unloading");
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	strcpy(p, "still here");
+	close(self->fd);
+	self->fd = -1;
+
+	/* The VMA pins its file, and the file pins the module. */
+	EXPECT_EQ(-1, syscall(SYS_delete_module, "mmdemo", O_NONBLOCK));
+	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_STREQ("still here", p);
+
+	ASSERT_EQ(0, munmap(p, self->len));
+	ASSERT_EQ(0, syscall(SYS_delete_module, "mmdemo", O_NONBLOCK))
+		TH_LOG("delete_module: %s", strerror(errno));
+	EXPECT_EQ(-1, access(DEV_PATH, F_OK));
+
+	kofd = open(ko, O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, kofd) TH_LOG("%s: %s", ko, strerror(errno));
+	ASSERT_EQ(0, syscall(SYS_finit_module, kofd, "", 0))
+		TH_LOG("finit_module %s: %s", ko, strerror(errno));
+	close(kofd);
+	EXPECT_EQ(0, access(DEV_PATH, F_OK));
+}
+
+int main(int argc, char **argv)
+{
+	page_size = sysconf(_SC_PAGESIZE);
+	if (argc > 1 && !strcmp(argv[1], "--poke"))
+		return poke_main(argc, argv);
+	if (access(DEV_PATH, F_OK))
+		ksft_exit_skip(DEV_PATH " is absent: load mmdemo.ko first (insmod kmod/mmdemo.ko)\n");
+	return test_harness_run(argc, argv);
+}
