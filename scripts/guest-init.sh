@@ -1,0 +1,51 @@
+#!/bin/sh
+# /init of the test VM: load the module, run every test program, unload the
+# module, report, and reset the machine (qemu runs with -no-reboot, so the
+# reset ends it).
+#
+# Kernel messages go to the console (ttyS0); everything this script and the
+# tests print goes to ttyS1, so the host can read test output without
+# kernel lines woven into it.  The host trusts only the markers below:
+#   mmdemo-vm: insmod ok|failed
+#   mmdemo-vm: test NAME exit N
+#   mmdemo-vm: rmmod ok|failed
+#   mmdemo-vm: end
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+
+out=/dev/ttyS1
+[ -c "$out" ] || out=/dev/console
+exec >"$out" 2>&1 </dev/null
+
+say() { echo "mmdemo-vm: $*"; }
+
+say "booted $(uname -r) in $(cut -d' ' -f1 /proc/uptime) s"
+params=$(cat /mmdemo/params 2>/dev/null)
+# shellcheck disable=SC2086 # params is a list of name=value words
+if insmod /mmdemo/mmdemo.ko $params; then
+	say "insmod ok"
+else
+	say "insmod failed"
+fi
+
+export MMDEMO_KO=/mmdemo/mmdemo.ko
+cd /mmdemo/tests || exit 1
+for t in *; do
+	[ -x "$t" ] || continue
+	say "test $t start"
+	"./$t"
+	say "test $t exit $?"
+done
+cd /
+
+if rmmod mmdemo; then
+	say "rmmod ok"
+else
+	say "rmmod failed"
+fi
+say "end"
+sync
+reboot -f

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds the test VM's initramfs: busybox, scripts/guest-init.sh as /init,
+# the module, the test programs and every shared library they need.
+#
+#   mkinitramfs.sh GEN_INIT_CPIO OUT.cpio MODULE.ko PARAMS TEST...
+#
+# The archive is written by the kernel's usr/gen_init_cpio, which can create
+# /dev/console without root.  It is left uncompressed: under TCG the kernel
+# would spend longer decompressing it than qemu spends loading it.
+set -euo pipefail
+
+gen_init_cpio=$1 out=$2 ko=$3 params=$4
+shift 4
+here=$(cd "$(dirname "$0")" && pwd)
+list=$(mktemp)
+trap 'rm -f "$list" "$list.params"' EXIT
+
+declare -A seen=()
+add_dir() {
+	[ -n "${seen[$1]:-}" ] && return
+	[ "$1" = / ] && return
+	add_dir "$(dirname "$1")"
+	seen[$1]=1
+	echo "dir $1 0755 0 0" >>"$list"
+}
+add_file() { # add_file GUEST_PATH HOST_PATH MODE
+	add_dir "$(dirname "$1")"
+	echo "file $1 $(readlink -f "$2") $3 0 0" >>"$list"
+}
+# The shared libraries and loader a dynamic program needs, as ldd sees them.
+add_libs() {
+	local lib
+	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*' || true); do
+		[ -n "${seen[$lib]:-}" ] && continue
+		seen[$lib]=1
+		add_file "$lib" "$lib" 0755
+	done
+}
+
+for d in /dev /proc /sys /tmp /root /mmdemo/tests; do add_dir "$d"; done
+echo "nod /dev/console 0600 0 0 c 5 1" >>"$list"
+add_file /bin/busybox /bin/busybox 0755
+for applet in $(/bin/busybox --list); do
+	[ "$applet" = busybox ] || echo "slink /bin/$applet busybox 0777 0 0" >>"$list"
+done
+add_file /init "$here/guest-init.sh" 0755
+add_file /mmdemo/mmdemo.ko "$ko" 0644
+printf '%s\n' "$params" >"$list.params"
+add_file /mmdemo/params "$list.params" 0644
+for t in "$@"; do
+	add_file "/mmdemo/tests/$(basename "$t")" "$t" 0755
+	add_libs "$t"
+done
+
+"$gen_init_cpio" "$list" >"$out"

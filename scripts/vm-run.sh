@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boots one kernel with a test initramfs (see mkinitramfs.sh and
+# guest-init.sh), streams the test output, and judges the run.
+#
+#   vm-run.sh NAME IMAGE INITRAMFS LOGDIR [EXTRA_KERNEL_ARGS]
+#
+# Writes LOGDIR/console.log (the kernel's serial console), LOGDIR/tests.log
+# (what the guest's tests printed), LOGDIR/qemu.log, and LOGDIR/result, one
+# line "PASSED FAILED".  Exits 0 only if the guest reached its end marker,
+# every test passed, rmmod worked and the console holds no kernel splat.
+# qemu's own exit status means nothing: it is 0 even after a guest panic.
+#
+# Environment: MMDEMO_ACCEL=kvm|tcg (default tcg; check.sh probes KVM),
+# MMDEMO_VM_TIMEOUT seconds (default 600), MMDEMO_VM_SMP, MMDEMO_VM_MEM.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 4 ] || die "usage: vm-run.sh NAME IMAGE INITRAMFS LOGDIR [KERNEL_ARGS]"
+name=$1 image=$2 initramfs=$3 logdir=$4 extra=${5:-}
+accel=${MMDEMO_ACCEL:-tcg}
+timeout=${MMDEMO_VM_TIMEOUT:-600}
+mkdir -p "$logdir"
+console=$logdir/console.log tests=$logdir/tests.log qlog=$logdir/qemu.log
+: >"$console"; : >"$tests"; : >"$qlog"
+
+# Kernel splats that fail a run even when every test passed.
+splat='BUG:|WARNING:|Oops|Call Trace|KASAN:|KFENCE:|INFO: |Kernel panic|circular locking|lockdep'
+
+cpu=max
+[ "$accel" = kvm ] && cpu=host
+# panic=-1 and -no-reboot: a panic or the guest's final reboot ends qemu.
+qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "${MMDEMO_VM_SMP:-2}" \
+	-m "${MMDEMO_VM_MEM:-1G}" -nodefaults -display none -no-reboot \
+	-kernel "$image" -initrd "$initramfs" \
+	-append "console=ttyS0 loglevel=5 panic=-1 tsc=reliable $extra" \
+	-serial "file:$console" -serial "file:$tests" </dev/null >"$qlog" 2>&1 &
+qpid=$!
+
+# Milliseconds since qemu started, from bash's own clock.
+elapsed_ms() { local t=${EPOCHREALTIME/./}; echo $(((t - start) / 1000)); }
+start=${EPOCHREALTIME/./} printed=0 first_test= timed_out=
+while kill -0 "$qpid" 2>/dev/null; do
+	n=$(wc -l <"$tests")
+	if [ "$n" -gt "$printed" ]; then
+		sed -n "$((printed + 1)),${n}p" "$tests" | sed "s/^/[$name] /"
+		printed=$n
+	fi
+	if [ -z "$first_test" ] && grep -q '^mmdemo-vm: test .* start' "$tests"; then
+		first_test=$(elapsed_ms)
+		first_test=$((first_test / 1000)).$(printf '%03d' $((first_test % 1000)))
+	fi
+	if [ "$(elapsed_ms)" -gt $((timeout * 1000)) ]; then
+		timed_out=1
+		kill "$qpid" 2>/dev/null || true
+		break
+	fi
+	sleep 0.1
+done
+wait "$qpid" 2>/dev/null || true
+n=$(wc -l <"$tests")
+[ "$n" -le "$printed" ] || sed -n "$((printed + 1)),${n}p" "$tests" | sed "s/^/[$name] /"
+
+# Count TAP results; a test program that died or failed without saying
+# "not ok" still counts as one failure.
+passed=$(grep -cE '^ok [0-9]+ ' "$tests" || true)
+failed=$(grep -cE '^not ok [0-9]+ ' "$tests" || true)
+problems=()
+while read -r prog rc; do
+	case $rc in
+	0|4) ;;
+	*) grep -qE '^not ok ' "$tests" || failed=$((failed + 1))
+	   problems+=("$prog exited with status $rc") ;;
+	esac
+done < <(sed -n 's/^mmdemo-vm: test \(.*\) exit \([0-9]*\)$/\1 \2/p' "$tests")
+started=$(grep -c '^mmdemo-vm: test .* start' "$tests" || true)
+ended=$(grep -c '^mmdemo-vm: test .* exit' "$tests" || true)
+[ "$started" = "$ended" ] || { failed=$((failed + 1)); problems+=("a test program never finished"); }
+grep -q '^mmdemo-vm: insmod ok' "$tests" || { failed=$((failed + 1)); problems+=("insmod failed or never ran"); }
+grep -q '^mmdemo-vm: rmmod ok' "$tests" || { failed=$((failed + 1)); problems+=("rmmod failed or never ran"); }
+if ! grep -q '^mmdemo-vm: end' "$tests"; then
+	failed=$((failed + 1))
+	if [ -n "$timed_out" ]; then
+		problems+=("the guest hung: killed after ${timeout} s")
+	else
+		problems+=("the guest stopped before its end marker (panic or crash?)")
+	fi
+fi
+if grep -qE "$splat" "$console"; then
+	failed=$((failed + 1))
+	problems+=("the kernel console shows a splat")
+fi
+
+echo "$passed $failed" >"$logdir/result"
+if [ ${#problems[@]} -gt 0 ]; then
+	for p in "${problems[@]}"; do echo "[$name] FAIL: $p"; done
+	if grep -qE "$splat" "$console"; then
+		echo "[$name] splat lines in $console:"
+		grep -nE -A20 "$splat" "$console" | head -60 | sed "s/^/[$name]   /"
+	else
+		echo "[$name] last console lines ($console):"
+		tail -n 25 "$console" | sed "s/^/[$name]   /"
+	fi
+	grep -q . "$qlog" && sed "s/^/[$name] qemu: /" "$qlog" | tail -n 5
+fi
+echo "[$name] boot to first test: ${first_test:-never} s (accel $accel); $passed passed, $failed failed; logs in $logdir"
+[ "$failed" -eq 0 ]
