@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+# mmdemo: build the module, the selftests, and test both in VMs.
+#
+#   make                   module for the running kernel (or KDIR=...) + selftests
+#   make check             install what is missing, lint, then run the selftests
+#                          in a VM on every kernel in KERNELS
+#   make lint              checkpatch --strict, sparse and W=1 -Werror builds
+#   make debug-kernel      build (or reuse) the KASAN/lockdep debug kernel
+#   make deps              install missing Debian packages (as root)
+#   make clean
+#
+# KERNELS: Debian kernel releases and/or "debug" (default: newest installed
+# 6.1 and 6.12, and debug).  KDIR: kernel build tree for `make`/`make module`.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+KERNELS ?=
+BUILD := $(CURDIR)/build
+# Headers of the stock kernels that `make lint` checks against.
+LINT_KDIRS ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V)
+
+all: module selftests
+
+module:
+	$(MAKE) -C kmod KDIR=$(KDIR)
+
+# The harness and lib.mk come from Debian's linux-source-6.12, extracted
+# into the cache on first use (scripts/kernel-source.sh).
+selftests:
+	@mkdir -p $(BUILD)/selftests
+	$(MAKE) -C selftests OUTPUT=$(BUILD)/selftests \
+		KSFT_DIR=$$(scripts/kernel-source.sh)/tools/testing/selftests
+
+deps:
+	scripts/install-deps.sh
+
+lint: deps
+	scripts/lint.sh $(LINT_KDIRS)
+
+debug-kernel: deps
+	scripts/build-debug-kernel.sh
+
+check: deps
+	$(MAKE) lint
+	$(MAKE) selftests
+	scripts/check.sh $(KERNELS)
+
+clean:
+	rm -rf $(BUILD)
+	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
+		kmod/Module.symvers kmod/modules.order kmod/.module-common.o
+
+help:
+	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
+
+.PHONY: all module selftests deps lint debug-kernel check clean help

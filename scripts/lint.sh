@@ -1,0 +1,52 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks of the module: checkpatch.pl --strict, sparse (C=2) and a
+# W=1 build with warnings as errors against each given kernel's headers, and
+# the rule that kernel-version guards live only in kmod/mmdemo_compat.h.
+#
+#   lint.sh KDIR...
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
+
+src=$(kernel_source)
+cd "$top"
+fail=0
+
+files=(kmod/*.c kmod/*.h kmod/Kconfig kmod/Kbuild include/uapi/linux/mmdemo.h)
+# Runs from the top directory so that .checkpatch.conf applies.
+if ! report=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse -f "${files[@]}" 2>&1); then
+	echo "$report" | grep -v '^total: 0 errors, 0 warnings, 0 checks' >&2
+	echo "lint: checkpatch.pl --strict has findings (above)" >&2
+	fail=1
+fi
+
+if grep -n 'LINUX_VERSION_CODE' kmod/*.[ch] | grep -v '^kmod/mmdemo_compat.h:'; then
+	echo "lint: version guards belong in kmod/mmdemo_compat.h only" >&2
+	fail=1
+fi
+
+for kdir in "$@"; do
+	name=$(basename "$(readlink -f "$kdir")")
+	out=${MMDEMO_BUILD:-$top/build}/lint/$name
+	rm -rf "$out"
+	mkdir -p "$out"
+	cp kmod/*.[ch] kmod/Kbuild kmod/Makefile "$out/"
+	# C=2 checks every file even if it is up to date; sparse prints
+	# "file:line:col: warning: ..." and the build itself fails on any
+	# compiler warning.
+	if ! make -C "$out" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
+		KCFLAGS=-Werror sparse >"$out/sparse.log" 2>&1; then
+		cat "$out/sparse.log" >&2
+		echo "lint: W=1 build failed against $kdir" >&2
+		fail=1
+	elif grep -E ': (warning|error):' "$out/sparse.log"; then
+		echo "lint: sparse reports problems against $kdir" >&2
+		fail=1
+	fi
+	grep -q '^  CHECK ' "$out/sparse.log" || { echo "lint: sparse did not run against $kdir" >&2; fail=1; }
+done
+
+[ "$fail" -eq 0 ] && echo "lint: checkpatch, sparse and W=1 are clean (${#files[@]} files, $# kernels)"
+exit "$fail"
