@@ -107,7 +107,7 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	"$here/mkinitramfs.sh" "$MMDEMO_CACHE/bin/gen_init_cpio" "$out/initramfs.cpio" \
-		"$out/kmod/mmdemo.ko" "${MMDEMO_PARAMS:-}" "$tests_dir"/mmdemo_test
+		"$out/kmod/mmdemo.ko" "${MMDEMO_PARAMS:-}" "$tests_dir"/mmdemo_test*
 
 	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" "$extra" || true
 	read -r p f <"$out/result" || { p=0; f=1; }

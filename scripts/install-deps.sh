@@ -11,6 +11,8 @@ set -euo pipefail
 pkgs=(
 	# compilers and tools
 	gcc make libc6-dev pkg-config kmod
+	# the 32-bit selftest build that exercises compat_ioctl
+	gcc-multilib
 	# the VM: qemu, busybox for the initramfs, decompressors for extract-vmlinux
 	qemu-system-x86 busybox-static xz-utils zstd
 	# the stock kernels to test on, with headers to build against
