@@ -5,6 +5,7 @@
 #   make check             install what is missing, lint, then run the selftests
 #                          in a VM on every kernel in KERNELS
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
+#   make intree            build kmod/ as drivers/misc/mmdemo in a kernel tree
 #   make debug-kernel      build (or reuse) the KASAN/lockdep debug kernel
 #   make deps              install missing Debian packages (as root)
 #   make clean
@@ -36,11 +37,15 @@ deps:
 lint: deps
 	scripts/lint.sh $(LINT_KDIRS)
 
+intree: deps
+	scripts/check-intree.sh
+
 debug-kernel: deps
 	scripts/build-debug-kernel.sh
 
 check: deps
 	$(MAKE) lint
+	$(MAKE) intree
 	$(MAKE) selftests
 	scripts/check.sh $(KERNELS)
 
@@ -52,4 +57,4 @@ clean:
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module selftests deps lint debug-kernel check clean help
+.PHONY: all module selftests deps lint intree debug-kernel check clean help
