@@ -9,7 +9,7 @@
 # build-debug-kernel.sh.  Default: the newest installed 6.1 and 6.12
 # kernels, then debug.  For each: build the module against its headers
 # (W=1, warnings are errors), build an initramfs, boot it, judge it.
-# The last line is "N passed, M failed" over all kernels.
+# The last line is "N passed, M failed, K skipped" over all kernels.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -78,7 +78,7 @@ kernels=("$@")
 	cc -O2 -o "$MMDEMO_CACHE/bin/gen_init_cpio" "$src/usr/gen_init_cpio.c"
 }
 
-total_pass=0 total_fail=0 accel= summary=()
+total_pass=0 total_fail=0 total_skip=0 accel= summary=()
 for k in "${kernels[@]}"; do
 	extra=
 	if [ "$k" = debug ]; then
@@ -110,13 +110,14 @@ for k in "${kernels[@]}"; do
 		"$out/kmod/mmdemo.ko" "${MMDEMO_PARAMS:-}" "$tests_dir"/mmdemo_test*
 
 	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" "$extra" || true
-	read -r p f <"$out/result" || { p=0; f=1; }
+	read -r p f sk <"$out/result" || { p=0 f=1 sk=0; }
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
-	summary+=("$k: $p passed, $f failed")
+	total_skip=$((total_skip + sk))
+	summary+=("$k: $p passed, $f failed, $sk skipped")
 done
 
 echo
 printf '%s\n' "${summary[@]}"
-echo "$total_pass passed, $total_fail failed"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

@@ -7,7 +7,7 @@
 #
 # Writes LOGDIR/console.log (the kernel's serial console), LOGDIR/tests.log
 # (what the guest's tests printed), LOGDIR/qemu.log, and LOGDIR/result, one
-# line "PASSED FAILED".  Exits 0 only if the guest reached its end marker,
+# line "PASSED FAILED SKIPPED".  Exits 0 only if the guest reached its end marker,
 # every test passed, rmmod worked and the console holds no kernel splat.
 # qemu's own exit status means nothing: it is 0 even after a guest panic.
 #
@@ -63,7 +63,8 @@ n=$(wc -l <"$tests")
 
 # Count TAP results; a test program that died or failed without saying
 # "not ok" still counts as one failure.
-passed=$(grep -cE '^ok [0-9]+ ' "$tests" || true)
+passed=$(grep -E '^ok [0-9]+ ' "$tests" | grep -vc '# SKIP' || true)
+skipped=$(grep -E '^ok [0-9]+ ' "$tests" | grep -c '# SKIP' || true)
 failed=$(grep -cE '^not ok [0-9]+ ' "$tests" || true)
 problems=()
 while read -r prog rc; do
@@ -91,7 +92,7 @@ if grep -qE "$splat" "$console"; then
 	problems+=("the kernel console shows a splat")
 fi
 
-echo "$passed $failed" >"$logdir/result"
+echo "$passed $failed $skipped" >"$logdir/result"
 if [ ${#problems[@]} -gt 0 ]; then
 	for p in "${problems[@]}"; do echo "[$name] FAIL: $p"; done
 	if grep -qE "$splat" "$console"; then
@@ -103,5 +104,5 @@ if [ ${#problems[@]} -gt 0 ]; then
 	fi
 	grep -q . "$qlog" && sed "s/^/[$name] qemu: /" "$qlog" | tail -n 5
 fi
-echo "[$name] boot to first test: ${first_test:-never} s (accel $accel); $passed passed, $failed failed; logs in $logdir"
+echo "[$name] boot to first test: ${first_test:-never} s (accel $accel); $passed passed, $failed failed, $skipped skipped; logs in $logdir"
 [ "$failed" -eq 0 ]

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,12 +41,15 @@ static struct mmdemo_stats get_stats(int fd)
 	return st;
 }
 
-/* Rss of the mapping that starts at @addr, from /proc/self/smaps, in kB. */
-static long smaps_rss_kb(void *addr)
+/*
+ * Copies the value of field @key ("Rss:", "VmFlags:") of the mapping that
+ * starts at @addr from /proc/self/smaps into @val.  Returns 0 or -1.
+ */
+static int smaps_field(void *addr, const char *key, char *val, size_t len)
 {
 	char line[256], want[32];
 	bool in_vma = false;
-	long kb = -1;
+	int ret = -1;
 	FILE *f;
 
 	snprintf(want, sizeof(want), "%lx-", (unsigned long)addr);
@@ -53,13 +57,40 @@ static long smaps_rss_kb(void *addr)
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
-		if (!strncmp(line, want, strlen(want)))
+		if (!strncmp(line, want, strlen(want))) {
 			in_vma = true;
-		else if (in_vma && sscanf(line, "Rss: %ld kB", &kb) == 1)
+		} else if (in_vma && !strncmp(line, key, strlen(key))) {
+			snprintf(val, len, "%s", line + strlen(key));
+			ret = 0;
 			break;
+		}
 	}
 	fclose(f);
+	return ret;
+}
+
+/* Rss of the mapping that starts at @addr, in kB. */
+static long smaps_rss_kb(void *addr)
+{
+	char val[64];
+	long kb;
+
+	if (smaps_field(addr, "Rss:", val, sizeof(val)) || sscanf(val, "%ld", &kb) != 1)
+		return -1;
 	return kb;
+}
+
+/* Whether the two-letter flag @flag is in the mapping's smaps VmFlags. */
+static bool smaps_has_flag(void *addr, const char *flag)
+{
+	char val[256], *tok, *save;
+
+	if (smaps_field(addr, "VmFlags:", val, sizeof(val)))
+		return false;
+	for (tok = strtok_r(val, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+		if (!strcmp(tok, flag))
+			return true;
+	return false;
 }
 
 /* Number of resident pages in [addr, addr + pages * page_size) per mincore(). */
@@ -107,6 +138,64 @@ static int get_page_faults(int fd, uint64_t first, uint32_t n, uint32_t *out)
 	if (!ret)
 		memcpy(out, req->counts, n * sizeof(*out));
 	free(req);
+	return ret;
+}
+
+/* Writes @val to the file @path; returns 0 or -errno. */
+static int write_file(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, val, strlen(val));
+	close(fd);
+	return n == (ssize_t)strlen(val) ? 0 : -EIO;
+}
+
+/* Reads the first line of @path into @buf without its newline. */
+static int read_line(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	bool ok;
+
+	if (!f)
+		return -errno;
+	ok = fgets(buf, len, f) != NULL;
+	fclose(f);
+	if (!ok)
+		return -EIO;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+static int unload_module(void)
+{
+	return syscall(SYS_delete_module, "mmdemo", O_NONBLOCK) ? -errno : 0;
+}
+
+/* The parameters the module runs with, as "size=... mode=..." for reloading. */
+static int current_params(char *buf, size_t len)
+{
+	char size[32], mode[32];
+
+	if (read_line("/sys/module/mmdemo/parameters/size", size, sizeof(size)) ||
+	    read_line("/sys/module/mmdemo/parameters/mode", mode, sizeof(mode)))
+		return -ENOENT;
+	snprintf(buf, len, "size=%s mode=%s", size, mode);
+	return 0;
+}
+
+static int load_module(const char *ko, const char *params)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
+	close(fd);
 	return ret;
 }
 
@@ -425,6 +514,19 @@ TEST_F(mmdemo, bad_offsets_and_lengths_are_refused)
 	ASSERT_EQ(0, munmap(p, page_size));
 }
 
+TEST_F(mmdemo, mapping_is_dontexpand_and_dontdump)
+{
+	char *p;
+
+	p = mmap(NULL, self->len, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_TRUE(smaps_has_flag(p, "de"));	/* VM_DONTEXPAND */
+	EXPECT_TRUE(smaps_has_flag(p, "dd"));	/* VM_DONTDUMP */
+	EXPECT_TRUE(smaps_has_flag(p, "sh"));	/* VM_SHARED */
+	EXPECT_FALSE(smaps_has_flag(p, "pf"));	/* a page-backed, not a PFN map */
+	ASSERT_EQ(0, munmap(p, self->len));
+}
+
 TEST_F(mmdemo, mremap_cannot_grow_a_mapping)
 {
 	char *p, *q;
@@ -544,15 +646,143 @@ TEST_F(mmdemo, reset_is_busy_while_mapped_then_zeroes_stats)
 	EXPECT_EQ(0, (char)count);
 }
 
-/* Last on purpose: it unloads the module and loads it back. */
+/*
+ * The fault injection of the debug kernel, limited to this process
+ * (task-filter) and to the allocations the device makes (GFP_HIGHUSER
+ * sleeps and may be highmem, so neither may be ignored).
+ */
+#define FAIL_DIR	"/sys/kernel/debug/"
+
+static int fail_setup(const char *attr, const char *times)
+{
+	static const char * const settings[][2] = {
+		{ "probability", "100" }, { "interval", "1" }, { "space", "0" },
+		{ "verbose", "0" }, { "task-filter", "Y" }, { "ignore-gfp-wait", "N" },
+	};
+	char path[128];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
+		snprintf(path, sizeof(path), FAIL_DIR "%s/%s", attr, settings[i][0]);
+		ret = write_file(path, settings[i][1]);
+		if (ret)
+			return ret;
+	}
+	if (!strcmp(attr, "fail_page_alloc")) {
+		write_file(FAIL_DIR "fail_page_alloc/ignore-gfp-highmem", "N");
+		write_file(FAIL_DIR "fail_page_alloc/min-order", "0");
+	}
+	snprintf(path, sizeof(path), FAIL_DIR "%s/times", attr);
+	return write_file(path, times);
+}
+
+/* Arms or disarms injection for this task through an fd opened in advance. */
+static void make_it_fail(int fd, bool on)
+{
+	if (pwrite(fd, on ? "1" : "0", 1, 0) != 1)
+		abort();
+}
+
+TEST_F(mmdemo, allocation_failures_are_reported_and_leave_no_trace)
+{
+	char times[16], c = 'x';
+	struct mmdemo_stats st;
+	volatile char *p;
+	int mif;
+
+	if (access(FAIL_DIR "failslab", F_OK) || access(FAIL_DIR "fail_page_alloc", F_OK))
+		SKIP(return, "needs CONFIG_FAILSLAB, CONFIG_FAIL_PAGE_ALLOC and debugfs");
+	mif = open("/proc/self/make-it-fail", O_WRONLY);
+	ASSERT_LE(0, mif);
+
+	/* write(): the page allocation fails. */
+	ASSERT_EQ(0, fail_setup("fail_page_alloc", "-1"));
+	make_it_fail(mif, true);
+	EXPECT_EQ(-1, pwrite(self->fd, &c, 1, 5 * page_size));
+	make_it_fail(mif, false);
+	EXPECT_EQ(ENOMEM, errno);
+	st = get_stats(self->fd);
+	EXPECT_EQ(0, st.pages_allocated);
+	EXPECT_EQ(0, st.pages_resident);
+
+	/* write(): the page is allocated, the xarray node is not. */
+	ASSERT_EQ(0, fail_setup("fail_page_alloc", "0"));
+	ASSERT_EQ(0, fail_setup("failslab", "-1"));
+	make_it_fail(mif, true);
+	EXPECT_EQ(-1, pwrite(self->fd, &c, 1, 5 * page_size));
+	make_it_fail(mif, false);
+	EXPECT_EQ(ENOMEM, errno);
+	ASSERT_EQ(0, fail_setup("failslab", "0"));
+	EXPECT_EQ(0, get_stats(self->fd).pages_resident);
+
+	/*
+	 * A fault whose allocation fails returns VM_FAULT_OOM; the core then
+	 * retries the fault, which succeeds.  Page 4 is touched first so the
+	 * page tables exist and the one failure lands on the device's page.
+	 */
+	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[4 * page_size] = 1;
+	ASSERT_EQ(0, fail_setup("fail_page_alloc", "1"));
+	make_it_fail(mif, true);
+	p[5 * page_size] = 2;
+	make_it_fail(mif, false);
+	ASSERT_EQ(0, read_line(FAIL_DIR "fail_page_alloc/times", times, sizeof(times)));
+	EXPECT_STREQ("0", times) TH_LOG("the injected failure was not consumed");
+	ASSERT_EQ(0, fail_setup("fail_page_alloc", "0"));
+	EXPECT_EQ(2, p[5 * page_size]);
+	st = get_stats(self->fd);
+	EXPECT_EQ(2, st.faults);
+	EXPECT_EQ(2, st.pages_allocated);
+	ASSERT_EQ(0, munmap((void *)p, self->len));
+	close(mif);
+}
+
+/* The last two tests unload the module and load it back. */
+TEST_F(mmdemo, module_parameters_are_checked_and_read_only)
+{
+	const char *ko = getenv("MMDEMO_KO");
+	struct mmdemo_info info;
+	struct stat stbuf;
+	char params[80];
+	int fd;
+
+	if (!ko)
+		SKIP(return, "set MMDEMO_KO=path/to/mmdemo.ko to test loading");
+	ASSERT_EQ(0, current_params(params, sizeof(params)));
+	/* Read-only at runtime: sysfs refuses even root. */
+	EXPECT_EQ(-EACCES, write_file("/sys/module/mmdemo/parameters/size", "8192"));
+
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, unload_module());
+	EXPECT_EQ(-EINVAL, load_module(ko, "size=0"));
+	EXPECT_EQ(-EINVAL, load_module(ko, "size=4294967297"));
+	EXPECT_EQ(-EINVAL, load_module(ko, "mode=01000"));
+
+	ASSERT_EQ(0, load_module(ko, "size=5000 mode=0640"));
+	fd = open(DEV_PATH, O_RDWR);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, ioctl(fd, MMDEMO_IOC_INFO, &info));
+	EXPECT_EQ(2 * page_size, info.size) TH_LOG("5000 bytes round up to two pages");
+	ASSERT_EQ(0, fstat(fd, &stbuf));
+	EXPECT_EQ(0640, stbuf.st_mode & 0777);
+	close(fd);
+
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module(ko, params));
+}
+
 TEST_F(mmdemo, module_stays_while_mapped_even_after_close)
 {
 	const char *ko = getenv("MMDEMO_KO");
-	int kofd;
+	char params[80];
 	char *p;
 
 	if (!ko)
 		SKIP(return, "set MMDEMO_KO=path/to/mmdemo.ko to test unloading");
+	ASSERT_EQ(0, current_params(params, sizeof(params)));
 	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 	strcpy(p, "still here");
@@ -560,20 +790,13 @@ TEST_F(mmdemo, module_stays_while_mapped_even_after_close)
 	self->fd = -1;
 
 	/* The VMA pins its file, and the file pins the module. */
-	EXPECT_EQ(-1, syscall(SYS_delete_module, "mmdemo", O_NONBLOCK));
-	EXPECT_EQ(EWOULDBLOCK, errno);
+	EXPECT_EQ(-EWOULDBLOCK, unload_module());
 	EXPECT_STREQ("still here", p);
 
 	ASSERT_EQ(0, munmap(p, self->len));
-	ASSERT_EQ(0, syscall(SYS_delete_module, "mmdemo", O_NONBLOCK))
-		TH_LOG("delete_module: %s", strerror(errno));
+	ASSERT_EQ(0, unload_module());
 	EXPECT_EQ(-1, access(DEV_PATH, F_OK));
-
-	kofd = open(ko, O_RDONLY | O_CLOEXEC);
-	ASSERT_LE(0, kofd) TH_LOG("%s: %s", ko, strerror(errno));
-	ASSERT_EQ(0, syscall(SYS_finit_module, kofd, "", 0))
-		TH_LOG("finit_module %s: %s", ko, strerror(errno));
-	close(kofd);
+	ASSERT_EQ(0, load_module(ko, params));
 	EXPECT_EQ(0, access(DEV_PATH, F_OK));
 }
 
