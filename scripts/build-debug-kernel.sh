@@ -37,7 +37,8 @@ note "building the debug kernel in $out (a few minutes the first time)"
 	"${kmake[@]}" tinyconfig
 	# -n: anything the fragment does not ask for stays off, as in tinyconfig.
 	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -n -O "$out" "$out/.config" "$fragment")
-	"${kmake[@]}" bzImage modules_prepare
+	# "modules" also writes Module.symvers, which external modules link against.
+	"${kmake[@]}" bzImage modules
 } >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; die "debug kernel build failed; log: $out/build.log"; }
 
 # merge_config.sh only warns when a request was dropped (an unmet

@@ -298,6 +298,21 @@ TEST_F(mmdemo, touching_k_pages_faults_exactly_k)
 	ASSERT_EQ(0, munmap((void *)p, self->len));
 }
 
+TEST_F(mmdemo, last_page_is_mapped_and_counted)
+{
+	uint64_t last = self->info.size / page_size - 1;
+	uint32_t count = 0;
+	volatile char *p;
+
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd,
+		 last * page_size);
+	ASSERT_NE(MAP_FAILED, p);
+	p[page_size - 1] = 7;
+	ASSERT_EQ(0, get_page_faults(self->fd, last, 1, &count));
+	EXPECT_EQ(1, count);
+	ASSERT_EQ(0, munmap((void *)p, page_size));
+}
+
 TEST_F(mmdemo, mmap_write_is_seen_by_read)
 {
 	char buf[64];
