@@ -4,6 +4,20 @@
  * testing device mmap.  This header is shared by the module, the userspace
  * library and the selftests; see mmdemo(4).
  *
+ * The device is one buffer of `size` bytes (module parameter, whole pages)
+ * shared by every open file.  A page is allocated, zeroed, on its first
+ * touch: a fault in a mapping or a write(); reading a never-touched page
+ * returns zeros and allocates nothing.
+ *
+ * mmap(): MAP_SHARED and MAP_PRIVATE (copy-on-write) both work.  The
+ * offset must be page aligned (EINVAL); a range that does not lie inside
+ * the device fails with ENXIO; mremap() cannot grow a mapping (EFAULT,
+ * VM_DONTEXPAND).  A file opened O_RDONLY cannot map shared and writable
+ * (EACCES), nor mprotect() such a mapping writable.
+ * read()/write()/lseek(): on the same pages; write() at the end returns
+ * ENOSPC, read() at the end returns 0.
+ * ioctl(): unknown command ENOTTY, bad argument EINVAL, bad pointer EFAULT.
+ *
  * All structures use fixed-width fields with explicit padding and carry no
  * pointers, so they have the same layout for 32-bit and 64-bit callers and
  * compat_ioctl needs no translation.  Padding and reserved fields must be
@@ -58,6 +72,7 @@ struct mmdemo_stats {
  *
  * The ioctl number encodes only the fixed part; the kernel writes
  * @nr_pages counts right after it, as FS_IOC_FIEMAP does with its extents.
+ * EINVAL if @pad is set, @nr_pages is 0 or the range leaves the device.
  */
 struct mmdemo_page_faults {
 	__u64 first_page;
@@ -69,7 +84,10 @@ struct mmdemo_page_faults {
 #define MMDEMO_IOC_INFO		_IOR(MMDEMO_IOC_MAGIC, 0x00, struct mmdemo_info)
 #define MMDEMO_IOC_STATS	_IOR(MMDEMO_IOC_MAGIC, 0x01, struct mmdemo_stats)
 #define MMDEMO_IOC_PAGE_FAULTS	_IOWR(MMDEMO_IOC_MAGIC, 0x02, struct mmdemo_page_faults)
-/* Free every page and zero the statistics; -EBUSY while any VMA exists. */
+/*
+ * Free every page and zero the statistics.  EBUSY while any VMA maps the
+ * device (pages would vanish under it), EBADF on a file without write access.
+ */
 #define MMDEMO_IOC_RESET	_IO(MMDEMO_IOC_MAGIC, 0x03)
 
 #endif /* _UAPI_LINUX_MMDEMO_H */
