@@ -124,6 +124,17 @@ static int access_signal(volatile char *p, bool write)
 	return WIFSIGNALED(status) ? WTERMSIG(status) : 0;
 }
 
+/* Checks every device statistic at once, so no counter escapes a test. */
+#define EXPECT_STATS(fd, faults_, allocated_, resident_, vmas_, mmaps_) do {	\
+	struct mmdemo_stats st_ = get_stats(fd);				\
+										\
+	EXPECT_EQ(faults_, st_.faults);						\
+	EXPECT_EQ(allocated_, st_.pages_allocated);				\
+	EXPECT_EQ(resident_, st_.pages_resident);				\
+	EXPECT_EQ(vmas_, st_.vmas);						\
+	EXPECT_EQ(mmaps_, st_.mmaps);						\
+} while (0)
+
 static int get_page_faults(int fd, uint64_t first, uint32_t n, uint32_t *out)
 {
 	struct mmdemo_page_faults *req;
@@ -248,18 +259,12 @@ FIXTURE_TEARDOWN(mmdemo)
 
 TEST_F(mmdemo, untouched_mapping_allocates_nothing)
 {
-	struct mmdemo_stats st;
 	char *p;
 
 	p = mmap(NULL, self->len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
 
-	st = get_stats(self->fd);
-	EXPECT_EQ(0, st.faults);
-	EXPECT_EQ(0, st.pages_allocated);
-	EXPECT_EQ(0, st.pages_resident);
-	EXPECT_EQ(1, st.vmas);
-	EXPECT_EQ(1, st.mmaps);
+	EXPECT_STATS(self->fd, 0, 0, 0, 1, 1);
 	EXPECT_EQ(0, mincore_count(p, NR_PAGES));
 	EXPECT_EQ(0, smaps_rss_kb(p));
 	ASSERT_EQ(0, munmap(p, self->len));
@@ -270,7 +275,6 @@ TEST_F(mmdemo, touching_k_pages_faults_exactly_k)
 	const int touched[] = { 0, 3, 7, 15 };
 	const int k = sizeof(touched) / sizeof(touched[0]);
 	uint32_t counts[NR_PAGES];
-	struct mmdemo_stats st;
 	volatile char *p;
 	int i, pass;
 
@@ -281,10 +285,7 @@ TEST_F(mmdemo, touching_k_pages_faults_exactly_k)
 		for (i = 0; i < k; i++)
 			(void)p[touched[i] * page_size + 100];
 		/* The second pass touches resident pages: no new fault. */
-		st = get_stats(self->fd);
-		EXPECT_EQ(k, st.faults);
-		EXPECT_EQ(k, st.pages_allocated);
-		EXPECT_EQ(k, st.pages_resident);
+		EXPECT_STATS(self->fd, k, k, k, 1, 1);
 		EXPECT_EQ(k, mincore_count((void *)p, NR_PAGES));
 		EXPECT_EQ(k * (long)page_size / 1024, smaps_rss_kb((void *)p));
 	}
@@ -330,14 +331,11 @@ TEST_F(mmdemo, mmap_write_is_seen_by_read)
 TEST_F(mmdemo, write_is_seen_through_mapping)
 {
 	static const char msg[] = "written by write()";
-	struct mmdemo_stats st;
 	char *p;
 
 	/* Crosses a page boundary on purpose. */
 	ASSERT_EQ(sizeof(msg), pwrite(self->fd, msg, sizeof(msg), 2 * page_size - 5));
-	st = get_stats(self->fd);
-	EXPECT_EQ(2, st.pages_allocated);
-	EXPECT_EQ(0, st.faults);
+	EXPECT_STATS(self->fd, 0, 2, 2, 0, 0);
 
 	p = mmap(NULL, self->len, PROT_READ, MAP_SHARED, self->fd, 0);
 	ASSERT_NE(MAP_FAILED, p);
@@ -632,7 +630,6 @@ TEST_F(mmdemo, bad_ioctls_are_refused)
 
 TEST_F(mmdemo, reset_is_busy_while_mapped_then_zeroes_stats)
 {
-	struct mmdemo_stats st;
 	uint32_t count;
 	char *p;
 
@@ -648,12 +645,7 @@ TEST_F(mmdemo, reset_is_busy_while_mapped_then_zeroes_stats)
 	ASSERT_EQ(0, munmap(p, self->len));
 
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
-	st = get_stats(self->fd);
-	EXPECT_EQ(0, st.faults);
-	EXPECT_EQ(0, st.pages_allocated);
-	EXPECT_EQ(0, st.pages_resident);
-	EXPECT_EQ(0, st.vmas);
-	EXPECT_EQ(0, st.mmaps);
+	EXPECT_STATS(self->fd, 0, 0, 0, 0, 0);
 	ASSERT_EQ(0, get_page_faults(self->fd, 0, 1, &count));
 	EXPECT_EQ(0, count);
 	/* And the memory is zero again. */
@@ -702,7 +694,6 @@ static void make_it_fail(int fd, bool on)
 TEST_F(mmdemo, allocation_failures_are_reported_and_leave_no_trace)
 {
 	char times[16], c = 'x';
-	struct mmdemo_stats st;
 	volatile char *p;
 	int mif;
 
@@ -717,9 +708,7 @@ TEST_F(mmdemo, allocation_failures_are_reported_and_leave_no_trace)
 	EXPECT_EQ(-1, pwrite(self->fd, &c, 1, 5 * page_size));
 	make_it_fail(mif, false);
 	EXPECT_EQ(ENOMEM, errno);
-	st = get_stats(self->fd);
-	EXPECT_EQ(0, st.pages_allocated);
-	EXPECT_EQ(0, st.pages_resident);
+	EXPECT_STATS(self->fd, 0, 0, 0, 0, 0);
 
 	/* write(): the page is allocated, the xarray node is not. */
 	ASSERT_EQ(0, fail_setup("fail_page_alloc", "0"));
@@ -729,7 +718,7 @@ TEST_F(mmdemo, allocation_failures_are_reported_and_leave_no_trace)
 	make_it_fail(mif, false);
 	EXPECT_EQ(ENOMEM, errno);
 	ASSERT_EQ(0, fail_setup("failslab", "0"));
-	EXPECT_EQ(0, get_stats(self->fd).pages_resident);
+	EXPECT_STATS(self->fd, 0, 0, 0, 0, 0);
 
 	/*
 	 * A fault whose allocation fails returns VM_FAULT_OOM; the core then
@@ -747,9 +736,7 @@ TEST_F(mmdemo, allocation_failures_are_reported_and_leave_no_trace)
 	EXPECT_STREQ("0", times) TH_LOG("the injected failure was not consumed");
 	ASSERT_EQ(0, fail_setup("fail_page_alloc", "0"));
 	EXPECT_EQ(2, p[5 * page_size]);
-	st = get_stats(self->fd);
-	EXPECT_EQ(2, st.faults);
-	EXPECT_EQ(2, st.pages_allocated);
+	EXPECT_STATS(self->fd, 2, 2, 2, 1, 1);
 	ASSERT_EQ(0, munmap((void *)p, self->len));
 	close(mif);
 }
