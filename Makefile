@@ -12,9 +12,11 @@
 #
 # KERNELS: Debian kernel releases and/or "debug" (default: newest installed
 # 6.1 and 6.12, and debug).  KDIR: kernel build tree for `make`/`make module`.
+# KSFT_DIR: tools/testing/selftests of any kernel source, instead of Debian's.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?=
+KSFT_DIR ?=
 BUILD := $(CURDIR)/build
 # Headers of the stock kernels that `make lint` checks against.
 LINT_KDIRS ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V)
@@ -24,12 +26,16 @@ all: module selftests
 module:
 	$(MAKE) -C kmod KDIR=$(KDIR)
 
-# The harness and lib.mk come from Debian's linux-source-6.12, extracted
-# into the cache on first use (scripts/kernel-source.sh).
+# The harness and lib.mk come from KSFT_DIR if given, else from Debian's
+# linux-source-6.12, extracted into the cache on first use.
 selftests:
 	@mkdir -p $(BUILD)/selftests
-	$(MAKE) -C selftests OUTPUT=$(BUILD)/selftests \
-		KSFT_DIR=$$(scripts/kernel-source.sh)/tools/testing/selftests
+	@ksft='$(KSFT_DIR)'; \
+	if [ -z "$$ksft" ]; then \
+		src=$$(scripts/kernel-source.sh) || exit 1; \
+		ksft=$$src/tools/testing/selftests; \
+	fi; \
+	$(MAKE) -C selftests OUTPUT=$(BUILD)/selftests KSFT_DIR="$$ksft"
 
 deps:
 	scripts/install-deps.sh
