@@ -23,6 +23,19 @@ exec >"$out" 2>&1 </dev/null
 say() { echo "mmdemo-vm: $*"; }
 
 say "booted $(uname -r) in $(cut -d' ' -f1 /proc/uptime) s"
+export PATH=/mmdemo:$PATH
+
+# A script in the image (make demo) replaces the test run; it prints the
+# insmod/rmmod markers itself.
+if [ -x /mmdemo/script ]; then
+	say "test script start"
+	/mmdemo/script
+	say "test script exit $?"
+	say "end"
+	sync
+	reboot -f
+fi
+
 params=$(cat /mmdemo/params 2>/dev/null)
 # shellcheck disable=SC2086 # params is a list of name=value words
 if insmod /mmdemo/mmdemo.ko $params; then

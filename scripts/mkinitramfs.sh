@@ -3,8 +3,12 @@
 # Builds the test VM's initramfs: busybox, scripts/guest-init.sh as /init,
 # the module, the test programs and every shared library they need.
 #
-#   mkinitramfs.sh GEN_INIT_CPIO OUT.cpio MODULE.ko PARAMS TEST...
+#   mkinitramfs.sh GEN_INIT_CPIO OUT.cpio MODULE.ko PARAMS [--tool T]
+#                  [--script S] TEST...
 #
+# --tool puts the mmdemo program beside the module, in /mmdemo (on PATH);
+# --script becomes /mmdemo/script, which guest-init.sh runs instead of the
+# tests.
 # The archive is written by the kernel's usr/gen_init_cpio, which can create
 # /dev/console without root.  It is left uncompressed: under TCG the kernel
 # would spend longer decompressing it than qemu spends loading it.
@@ -12,6 +16,14 @@ set -euo pipefail
 
 gen_init_cpio=$1 out=$2 ko=$3 params=$4
 shift 4
+tool= script=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--tool) tool=$2; shift 2 ;;
+	--script) script=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 here=$(cd "$(dirname "$0")" && pwd)
 list=$(mktemp)
 trap 'rm -f "$list" "$list.params"' EXIT
@@ -48,6 +60,11 @@ add_file /init "$here/guest-init.sh" 0755
 add_file /mmdemo/mmdemo.ko "$ko" 0644
 printf '%s\n' "$params" >"$list.params"
 add_file /mmdemo/params "$list.params" 0644
+if [ -n "$tool" ]; then
+	add_file /mmdemo/mmdemo "$tool" 0755
+	add_libs "$tool"
+fi
+[ -z "$script" ] || add_file /mmdemo/script "$script" 0755
 for t in "$@"; do
 	add_file "/mmdemo/tests/$(basename "$t")" "$t" 0755
 	add_libs "$t"

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int cli_getopt(struct cli *cli, const struct cmd *cmd, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts)
+{
+	int c = getopt_long(argc, argv, shortopts, longopts, NULL);
+
+	switch (c) {
+	case 'h':
+		fputs(cmd->help, stdout);
+		return 'h';
+	case 'j':
+		cli->json = true;
+		cli->color = false;
+		return cli_getopt(cli, cmd, argc, argv, shortopts, longopts);
+	case 'D':
+		cli->device = optarg;
+		return cli_getopt(cli, cmd, argc, argv, shortopts, longopts);
+	case '?':
+		/* getopt already named the option. */
+		fprintf(stderr, "Try 'mmdemo %s --help'.\n", cmd->name);
+		return '?';
+	default:
+		return c;
+	}
+}
+
+static void vreport(struct cli *cli, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "mmdemo%s%s: ", cli->cmd ? " " : "", cli->cmd ? cli->cmd : "");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+int cli_fail(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(cli, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+int cli_usage(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport(cli, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try 'mmdemo %s --help'.\n", cli->cmd ? cli->cmd : "");
+	return EXIT_USAGE;
+}
+
+int cli_open(struct cli *cli, int oflags, struct mmdemo_dev **dev)
+{
+	int err = mmdemo_dev_open(cli->device, oflags, dev);
+
+	if (!err)
+		return 0;
+	if (err == -ENOENT)
+		return cli_fail(cli, "%s does not exist: load the module first "
+				"('sudo mmdemo load')", cli->device);
+	if (err == -EACCES)
+		return cli_fail(cli, "%s: permission denied (it is mode 0600 by "
+				"default: run as root, or load with mode=0666)",
+				cli->device);
+	return cli_fail(cli, "%s: %s", cli->device, strerror(-err));
+}
+
+static void vprint(struct cli *cli, const char *sgr, const char *fmt, va_list ap)
+{
+	bool plain = !strcmp(sgr, C_RESET);
+
+	if (cli->json)
+		return;
+	if (!plain)
+		fputs(color(cli, sgr), stdout);
+	vprintf(fmt, ap);
+	if (!plain)
+		fputs(color(cli, C_RESET), stdout);
+	fputc('\n', stdout);
+}
+
+void say(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint(cli, C_RESET, fmt, ap);
+	va_end(ap);
+}
+
+void explain(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprint(cli, C_DIM, fmt, ap);
+	va_end(ap);
+}
+
+void heading(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!cli->json)
+		fputc('\n', stdout);
+	va_start(ap, fmt);
+	vprint(cli, C_BOLD, fmt, ap);
+	va_end(ap);
+}
+
+const char *color(struct cli *cli, const char *sgr)
+{
+	static const struct { const char *code, *seq; } seqs[] = {
+		{ C_BOLD, "\033[1m" }, { C_DIM, "\033[2m" }, { C_RED, "\033[31m" },
+		{ C_GREEN, "\033[32m" }, { C_YELLOW, "\033[33m" }, { C_RESET, "\033[0m" },
+	};
+
+	if (!cli->color)
+		return "";
+	for (size_t i = 0; i < sizeof(seqs) / sizeof(seqs[0]); i++)
+		if (!strcmp(seqs[i].code, sgr))
+			return seqs[i].seq;
+	return "";
+}
+
+void json_stats(struct json *j, const char *key, const struct mmdemo_stats *st)
+{
+	json_object_begin(j, key);
+	json_u64(j, "faults", st->faults);
+	json_u64(j, "pages_allocated", st->pages_allocated);
+	json_u64(j, "pages_resident", st->pages_resident);
+	json_u64(j, "vmas", st->vmas);
+	json_u64(j, "mmaps", st->mmaps);
+	json_object_end(j);
+}
+
+void json_smaps(struct json *j, const char *key, const struct mmdemo_smaps *sm)
+{
+	json_object_begin(j, key);
+	json_u64(j, "size_kb", sm->size);
+	json_u64(j, "rss_kb", sm->rss);
+	json_u64(j, "pss_kb", sm->pss);
+	json_u64(j, "shared_clean_kb", sm->shared_clean);
+	json_u64(j, "shared_dirty_kb", sm->shared_dirty);
+	json_u64(j, "private_clean_kb", sm->private_clean);
+	json_u64(j, "private_dirty_kb", sm->private_dirty);
+	json_u64(j, "anonymous_kb", sm->anonymous);
+	json_u64(j, "kernel_page_size_kb", sm->kernel_page_size);
+	json_u64(j, "mmu_page_size_kb", sm->mmu_page_size);
+	json_string(j, "vmflags", sm->vmflags);
+	json_object_end(j);
+}

@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What every subcommand of the mmdemo tool shares. */
+#ifndef MMDEMO_CLI_H
+#define MMDEMO_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "json.h"
+#include "libmmdemo.h"
+
+#define MMDEMO_VERSION	"0.1.0"
+
+struct cli {
+	const char *cmd;	/* the subcommand being run */
+	const char *device;	/* --device, default MMDEMO_DEV_PATH */
+	bool json;		/* --json: one JSON object on stdout */
+	bool color;		/* stdout is a terminal and NO_COLOR is unset */
+	size_t page_size;
+	struct json j;
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *summary;
+	const char *help;	/* full --help text */
+};
+
+/* Exit statuses: 0 success, 1 failure, 2 bad usage. */
+enum { EXIT_USAGE = 2 };
+
+/* Options every subcommand accepts; 'h', 'j', 'D' are handled by cli_getopt. */
+#define CLI_COMMON_OPTIONS					\
+	{ "help", no_argument, NULL, 'h' },			\
+	{ "json", no_argument, NULL, 'j' },			\
+	{ "device", required_argument, NULL, 'D' }
+
+/*
+ * getopt_long() plus the common options.  Returns the option character for
+ * the caller to handle, -1 at the end, 'h' after printing help, or '?'
+ * after reporting a usage error.
+ */
+int cli_getopt(struct cli *cli, const struct cmd *cmd, int argc, char **argv,
+	       const char *shortopts, const struct option *longopts);
+
+/* "mmdemo CMD: message" on stderr; they return the exit status to use. */
+int cli_fail(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Opens the device, or explains how to get one. */
+int cli_open(struct cli *cli, int oflags, struct mmdemo_dev **dev);
+
+/* Text for people, skipped in --json mode. */
+void say(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An explanation line for newcomers (dim on a terminal). */
+void explain(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A section heading (bold on a terminal). */
+void heading(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+const char *color(struct cli *cli, const char *sgr);	/* "" without colour */
+#define C_BOLD	"1"
+#define C_DIM	"2"
+#define C_RED	"31"
+#define C_GREEN	"32"
+#define C_YELLOW "33"
+#define C_RESET	"0"
+
+/* JSON helpers for the structures every command reports. */
+void json_stats(struct json *j, const char *key, const struct mmdemo_stats *st);
+void json_smaps(struct json *j, const char *key, const struct mmdemo_smaps *sm);
+
+/* The subcommands. */
+extern const struct cmd cmd_load, cmd_unload, cmd_status, cmd_info, cmd_faults,
+	cmd_prot, cmd_share, cmd_map, cmd_params, cmd_tour;
+
+#endif

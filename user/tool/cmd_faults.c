@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mmdemo faults: watch pages get faulted in, one touch at a time. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "faults.h"
+
+static const char faults_help[] =
+"Usage: mmdemo faults [OPTIONS]\n"
+"\n"
+"Map pages of the device and touch them one at a time.  For each touch:\n"
+"the virtual address, the page index, the change in this process's minor\n"
+"and major fault counters (getrusage), the change in the device's fault\n"
+"counter, and whether the page was resident before and after (mincore).\n"
+"A second pass touches the same pages again: resident pages do not fault.\n"
+"Then Rss and friends from /proc/self/smaps and the device statistics.\n"
+"\n"
+"  -n, --pages N          pages to map (default 8)\n"
+"  -o, --offset BYTES     device offset of the mapping (page aligned; 4k, 1M ok)\n"
+"      --shared           MAP_SHARED (default)\n"
+"      --private          MAP_PRIVATE: writes are copied, not shared\n"
+"  -w, --write            write each page (default: read it)\n"
+"  -p, --pattern P        sequential (default), random, or stride:K\n"
+"      --seed N           seed for the random pattern (default 1)\n"
+"  -q, --quiet            totals only, no row per touch\n"
+"      --json             one JSON object on stdout\n"
+"      --device PATH      default " MMDEMO_DEV_PATH "\n";
+
+static const struct option options[] = {
+	{ "pages", required_argument, NULL, 'n' },
+	{ "offset", required_argument, NULL, 'o' },
+	{ "shared", no_argument, NULL, 'S' },
+	{ "private", no_argument, NULL, 'P' },
+	{ "write", no_argument, NULL, 'w' },
+	{ "pattern", required_argument, NULL, 'p' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "quiet", no_argument, NULL, 'q' },
+	CLI_COMMON_OPTIONS,
+	{ 0 }
+};
+
+static int run_faults(struct cli *cli, int argc, char **argv)
+{
+	struct faults_opts o = { .nr_pages = 8, .seed = 1 };
+	struct mmdemo_info info;
+	struct mmdemo_dev *dev;
+	struct faults_run run;
+	bool quiet = false;
+	char buf[64];
+	int c, err;
+
+	while ((c = cli_getopt(cli, &cmd_faults, argc, argv, "n:o:wp:qhjD:", options)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_number(optarg, 1, 1 << 20, &o.nr_pages))
+				return cli_usage(cli, "--pages '%s': expected a number from 1 to %d",
+						 optarg, 1 << 20);
+			break;
+		case 'o':
+			if (parse_size(optarg, &o.offset))
+				return cli_usage(cli, "--offset '%s': expected a size such as 8192 or 1M",
+						 optarg);
+			break;
+		case 'S':
+			o.private = false;
+			break;
+		case 'P':
+			o.private = true;
+			break;
+		case 'w':
+			o.write = true;
+			break;
+		case 'p':
+			if (parse_pattern(optarg, &o.pattern))
+				return cli_usage(cli, "--pattern '%s': expected sequential, random or stride:K",
+						 optarg);
+			break;
+		case 's':
+			if (parse_number(optarg, 0, UINT64_MAX, &o.seed))
+				return cli_usage(cli, "--seed '%s': expected a number", optarg);
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		default:
+			return c == 'h' ? 0 : EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (o.offset % cli->page_size)
+		return cli_usage(cli, "--offset %llu is not a multiple of the page size (%zu)",
+				 (unsigned long long)o.offset, cli->page_size);
+
+	if (cli_open(cli, o.write && !o.private ? O_RDWR : O_RDONLY, &dev))
+		return 1;
+	err = mmdemo_dev_info(dev, &info);
+	if (err) {
+		mmdemo_dev_close(dev);
+		return cli_fail(cli, "ioctl: %s", strerror(-err));
+	}
+	if (o.offset >= info.size || o.nr_pages > (info.size - o.offset) / cli->page_size) {
+		mmdemo_dev_close(dev);
+		return cli_usage(cli, "%llu pages at offset %llu do not fit in the %llu-byte device",
+				 (unsigned long long)o.nr_pages,
+				 (unsigned long long)o.offset, (unsigned long long)info.size);
+	}
+
+	err = faults_measure(cli, dev, &o, &run);
+	if (err) {
+		faults_finish(&run);
+		mmdemo_dev_close(dev);
+		return cli_fail(cli, "%s", strerror(-err));
+	}
+	if (cli->json) {
+		json_object_begin(&cli->j, NULL);
+		json_string(&cli->j, "command", "faults");
+		json_string(&cli->j, "device", cli->device);
+		json_u64(&cli->j, "page_size", cli->page_size);
+	} else {
+		say(cli, "%llu pages of %s at offset %llu: MAP_%s, %s, %s %ss",
+		    (unsigned long long)o.nr_pages, cli->device,
+		    (unsigned long long)o.offset, o.private ? "PRIVATE" : "SHARED",
+		    o.write ? "PROT_READ|PROT_WRITE" : "PROT_READ",
+		    pattern_name(&o.pattern, buf, sizeof(buf)), o.write ? "write" : "read");
+		say(cli, "mapped at %p-%p, page size %zu bytes",
+		    run.map, (char *)run.map + run.length, cli->page_size);
+	}
+	faults_report(cli, &o, &run, !quiet);
+	if (cli->json)
+		json_object_end(&cli->j);
+	faults_finish(&run);
+	mmdemo_dev_close(dev);
+	return 0;
+}
+
+const struct cmd cmd_faults = { "faults", run_faults, "watch pages fault in, touch by touch", faults_help };

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mmdemo map: a page grid of one mapping, in the spirit of vmtouch -v. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "parse.h"
+
+static const char map_help[] =
+"Usage: mmdemo map [-n PAGES] [-o OFFSET] [-t PATTERN] [-w] [--json]\n"
+"\n"
+"Map PAGES pages of the device (default 64) at OFFSET, touch the pages\n"
+"PATTERN selects (none by default: sequential, random or stride:K), and\n"
+"draw the mapping one character per page:\n"
+"\n"
+"  .   never touched: the device has no page there\n"
+"  -   the device has the page, but it is not mapped here (no PTE)\n"
+"  o   mapped here; the device served 1 fault for it\n"
+"  O   mapped here; 2-9 faults        @   mapped here; 10 or more\n"
+"  w W the same as o O, and the page is dirty (root only: /proc/kpageflags)\n"
+"\n"
+"  -n, --pages N        pages (default 64)\n"
+"  -o, --offset BYTES   device offset (page aligned)\n"
+"  -t, --touch PATTERN  pages to touch first\n"
+"  -w, --write          write instead of read when touching\n";
+
+static const struct option options[] = {
+	{ "pages", required_argument, NULL, 'n' },
+	{ "offset", required_argument, NULL, 'o' },
+	{ "touch", required_argument, NULL, 't' },
+	{ "write", no_argument, NULL, 'w' },
+	CLI_COMMON_OPTIONS,
+	{ 0 }
+};
+
+#define KPF_DIRTY	4	/* Documentation/admin-guide/mm/pagemap.rst */
+
+/* 1 dirty, 0 clean, -1 unknown (no PFN, or /proc/kpageflags unreadable). */
+static int page_dirty(int kpf_fd, const struct mmdemo_pte *pte)
+{
+	uint64_t flags;
+
+	if (kpf_fd < 0 || !pte->present || !pte->pfn)
+		return -1;
+	if (pread(kpf_fd, &flags, sizeof(flags), (off_t)(pte->pfn * sizeof(flags))) != sizeof(flags))
+		return -1;
+	return (flags >> KPF_DIRTY) & 1;
+}
+
+static char page_char(bool mapped, uint32_t faults, int dirty)
+{
+	if (!mapped)
+		return faults ? '-' : '.';
+	if (dirty == 1)
+		return faults >= 2 ? 'W' : 'w';
+	return faults >= 10 ? '@' : faults >= 2 ? 'O' : 'o';
+}
+
+static int run_map(struct cli *cli, int argc, char **argv)
+{
+	uint64_t nr = 64, offset = 0;
+	struct pattern touch = { 0 };
+	bool do_touch = false, write = false;
+	struct mmdemo_info info;
+	struct mmdemo_pte *ptes;
+	struct mmdemo_dev *dev;
+	unsigned char *vec;
+	uint32_t *counts;
+	size_t *order, ps = cli->page_size;
+	int c, err, kpf, dirty_known = 0;
+	char *map, *grid;
+
+	while ((c = cli_getopt(cli, &cmd_map, argc, argv, "n:o:t:whjD:", options)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_number(optarg, 1, 1 << 16, &nr))
+				return cli_usage(cli, "--pages '%s': expected 1 to 65536", optarg);
+			break;
+		case 'o':
+			if (parse_size(optarg, &offset) || offset % ps)
+				return cli_usage(cli, "--offset '%s': expected a multiple of %zu", optarg, ps);
+			break;
+		case 't':
+			if (parse_pattern(optarg, &touch))
+				return cli_usage(cli, "--touch '%s': expected sequential, random or stride:K",
+						 optarg);
+			do_touch = true;
+			break;
+		case 'w':
+			write = true;
+			break;
+		default:
+			return c == 'h' ? 0 : EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (cli_open(cli, write ? O_RDWR : O_RDONLY, &dev))
+		return 1;
+	if (mmdemo_dev_info(dev, &info) || offset >= info.size ||
+	    nr > (info.size - offset) / ps) {
+		mmdemo_dev_close(dev);
+		return cli_usage(cli, "%" PRIu64 " pages at offset %" PRIu64
+				 " do not fit in the device", nr, offset);
+	}
+	err = mmdemo_map(dev, NULL, nr * ps, PROT_READ | (write ? PROT_WRITE : 0),
+			 MAP_SHARED, (off_t)offset, (void **)&map);
+	if (err) {
+		mmdemo_dev_close(dev);
+		return cli_fail(cli, "mmap: %s", strerror(-err));
+	}
+	vec = calloc(nr, 1);
+	counts = calloc(nr, sizeof(*counts));
+	ptes = calloc(nr, sizeof(*ptes));
+	order = calloc(nr, sizeof(*order));
+	grid = calloc(nr + 1, 1);
+	if (!vec || !counts || !ptes || !order || !grid) {
+		err = -ENOMEM;
+		goto out;
+	}
+	if (do_touch) {
+		size_t n = pattern_order(&touch, nr, 1, order);
+
+		for (size_t i = 0; i < n; i++) {
+			if (write)
+				((volatile char *)map)[order[i] * ps] = 1;
+			else
+				(void)((volatile char *)map)[order[i] * ps];
+		}
+	}
+	err = mmdemo_residency(map, nr * ps, vec);
+	if (!err)
+		err = mmdemo_dev_page_faults(dev, offset / ps, (uint32_t)nr, counts);
+	if (!err)
+		err = mmdemo_pagemap(0, map, nr, ptes);
+	if (err)
+		goto out;
+	kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
+	for (size_t i = 0; i < nr; i++) {
+		int d = page_dirty(kpf, &ptes[i]);
+
+		dirty_known |= d >= 0;
+		grid[i] = page_char(vec[i], counts[i], d);
+	}
+	if (kpf >= 0)
+		close(kpf);
+
+	if (cli->json) {
+		json_object_begin(&cli->j, NULL);
+		json_string(&cli->j, "command", "map");
+		json_addr(&cli->j, "address", map);
+		json_u64(&cli->j, "pages", nr);
+		json_u64(&cli->j, "offset", offset);
+		json_bool(&cli->j, "dirty_known", dirty_known);
+		json_string(&cli->j, "grid", grid);
+		json_array_begin(&cli->j, "page_faults");
+		for (size_t i = 0; i < nr; i++)
+			json_u64(&cli->j, NULL, counts[i]);
+		json_array_end(&cli->j);
+		json_array_begin(&cli->j, "resident");
+		for (size_t i = 0; i < nr; i++)
+			json_bool(&cli->j, NULL, vec[i]);
+		json_array_end(&cli->j);
+		json_object_end(&cli->j);
+	} else {
+		say(cli, "%" PRIu64 " pages of %s from offset %" PRIu64 ", mapped at %p%s",
+		    nr, cli->device, offset, (void *)map,
+		    dirty_known ? "" : " (dirty state needs root)");
+		for (size_t i = 0; i < nr; i += 64)
+			say(cli, "%8zu [%.64s]", (size_t)(offset / ps + i), grid + i);
+		explain(cli, "  . untouched  - in the device, not mapped here  o/O/@ mapped "
+			"(1, 2-9, 10+ faults)  w/W dirty");
+	}
+out:
+	free(vec);
+	free(counts);
+	free(ptes);
+	free(order);
+	free(grid);
+	munmap(map, nr * ps);
+	mmdemo_dev_close(dev);
+	return err ? cli_fail(cli, "%s", strerror(-err)) : 0;
+}
+
+const struct cmd cmd_map = { "map", run_map, "a page grid of one mapping", map_help };

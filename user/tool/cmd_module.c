@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mmdemo load | unload | status: the module's life, through libkmod. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char load_help[] =
+"Usage: mmdemo load [PATH|NAME] [PARAM=VALUE...] [--json]\n"
+"\n"
+"Load the mmdemo module with libkmod, as insmod(8) would.  PATH is a .ko\n"
+"file; NAME is looked up in /lib/modules/$(uname -r).  Without either, the\n"
+"mmdemo.ko built next to this program (../kmod/mmdemo.ko) is used, then the\n"
+"installed module.  Parameters: size=BYTES (default 64 MiB), mode=0600.\n"
+"Needs root.\n";
+
+static const char unload_help[] =
+"Usage: mmdemo unload [--json]\n"
+"\n"
+"Remove the mmdemo module, as rmmod(8) would.  It fails while any process\n"
+"has /dev/mmdemo open or mapped: each open file and each mapping holds a\n"
+"reference on the module.  Needs root.\n";
+
+static const char status_help[] =
+"Usage: mmdemo status [--json] [--device PATH]\n"
+"\n"
+"Show whether the module is loaded, its reference count and parameters,\n"
+"the device node, and the device's statistics.\n";
+
+static const struct option common_only[] = { CLI_COMMON_OPTIONS, { 0 } };
+
+/* The mmdemo.ko next to this binary: ../kmod/ in the source tree, or beside it. */
+static const char *default_module(char *buf, size_t len)
+{
+	static const char *const rel[] = { "../kmod/mmdemo.ko", "mmdemo.ko" };
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		const char *dir;
+
+		exe[n] = 0;
+		dir = dirname(exe);
+		for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(buf, len, "%s/%s", dir, rel[i]);
+			if (!access(buf, R_OK))
+				return buf;
+		}
+	}
+	return MMDEMO_MODULE_NAME;
+}
+
+static int run_load(struct cli *cli, int argc, char **argv)
+{
+	char params[512] = "", pathbuf[PATH_MAX + 32];
+	struct mmdemo_module_state st;
+	struct mmdemo_kmod *kmod;
+	const char *what = NULL;
+	size_t used = 0;
+	int c, err;
+
+	while ((c = cli_getopt(cli, &cmd_load, argc, argv, "hjD:", common_only)) != -1)
+		if (c == 'h' || c == '?')
+			return c == 'h' ? 0 : EXIT_USAGE;
+	for (int i = optind; i < argc; i++) {
+		if (strchr(argv[i], '=')) {
+			used += snprintf(params + used, used < sizeof(params) ? sizeof(params) - used : 0,
+					 "%s%s", used ? " " : "", argv[i]);
+		} else if (!what) {
+			what = argv[i];
+		} else {
+			return cli_usage(cli, "unexpected argument '%s'", argv[i]);
+		}
+	}
+	if (used >= sizeof(params))
+		return cli_usage(cli, "parameters too long");
+	if (!what)
+		what = default_module(pathbuf, sizeof(pathbuf));
+
+	err = mmdemo_kmod_new(&kmod);
+	if (err)
+		return cli_fail(cli, "libkmod: %s", strerror(-err));
+	err = mmdemo_kmod_load(kmod, what, params);
+	if (err) {
+		mmdemo_kmod_free(kmod);
+		return cli_fail(cli, "could not insert module %s: %s", what,
+				mmdemo_load_strerror(err));
+	}
+	mmdemo_kmod_state(kmod, &st);
+	mmdemo_kmod_free(kmod);
+	if (cli->json) {
+		json_object_begin(&cli->j, NULL);
+		json_string(&cli->j, "command", "load");
+		json_string(&cli->j, "module", what);
+		json_string(&cli->j, "params", params);
+		json_string(&cli->j, "state", st.state);
+		json_object_end(&cli->j);
+	} else {
+		say(cli, "loaded %s%s%s: %s is ready", what, *params ? " with " : "",
+		    params, cli->device);
+	}
+	return 0;
+}
+
+static int run_unload(struct cli *cli, int argc, char **argv)
+{
+	struct mmdemo_kmod *kmod;
+	int c, err;
+
+	while ((c = cli_getopt(cli, &cmd_unload, argc, argv, "hjD:", common_only)) != -1)
+		if (c == 'h' || c == '?')
+			return c == 'h' ? 0 : EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	err = mmdemo_kmod_new(&kmod);
+	if (err)
+		return cli_fail(cli, "libkmod: %s", strerror(-err));
+	err = mmdemo_kmod_unload(kmod);
+	mmdemo_kmod_free(kmod);
+	if (err)
+		return cli_fail(cli, "could not remove module mmdemo: %s",
+				mmdemo_unload_strerror(err));
+	if (cli->json) {
+		json_object_begin(&cli->j, NULL);
+		json_string(&cli->j, "command", "unload");
+		json_bool(&cli->j, "unloaded", true);
+		json_object_end(&cli->j);
+	} else {
+		say(cli, "unloaded mmdemo");
+	}
+	return 0;
+}
+
+static void read_param(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/mmdemo/parameters/%s", name);
+	buf[0] = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
+static int run_status(struct cli *cli, int argc, char **argv)
+{
+	struct mmdemo_module_state st;
+	struct mmdemo_stats stats;
+	struct mmdemo_info info;
+	struct mmdemo_kmod *kmod;
+	struct mmdemo_dev *dev;
+	char size[32], mode[32];
+	struct stat sb;
+	bool node, have_dev;
+	int c, err;
+
+	while ((c = cli_getopt(cli, &cmd_status, argc, argv, "hjD:", common_only)) != -1)
+		if (c == 'h' || c == '?')
+			return c == 'h' ? 0 : EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	err = mmdemo_kmod_new(&kmod);
+	if (err)
+		return cli_fail(cli, "libkmod: %s", strerror(-err));
+	mmdemo_kmod_state(kmod, &st);
+	mmdemo_kmod_free(kmod);
+	read_param("size", size, sizeof(size));
+	read_param("mode", mode, sizeof(mode));
+	node = !stat(cli->device, &sb);
+	have_dev = node && !mmdemo_dev_open(cli->device, O_RDONLY, &dev);
+	if (have_dev) {
+		have_dev = !mmdemo_dev_info(dev, &info) && !mmdemo_dev_stats(dev, &stats);
+		mmdemo_dev_close(dev);
+	}
+
+	if (cli->json) {
+		json_object_begin(&cli->j, NULL);
+		json_string(&cli->j, "command", "status");
+		json_object_begin(&cli->j, "module");
+		json_bool(&cli->j, "loaded", st.loaded);
+		json_string(&cli->j, "state", st.state);
+		json_i64(&cli->j, "refcount", st.refcount);
+		json_string(&cli->j, "size_param", size);
+		json_string(&cli->j, "mode_param", mode);
+		json_object_end(&cli->j);
+		json_object_begin(&cli->j, "device");
+		json_string(&cli->j, "path", cli->device);
+		json_bool(&cli->j, "exists", node);
+		if (node)
+			json_u64(&cli->j, "mode", sb.st_mode & 07777);
+		if (have_dev) {
+			json_u64(&cli->j, "size", info.size);
+			json_u64(&cli->j, "page_size", info.page_size);
+			json_stats(&cli->j, "stats", &stats);
+		}
+		json_object_end(&cli->j);
+		json_object_end(&cli->j);
+		return 0;
+	}
+	if (!st.loaded) {
+		say(cli, "module   mmdemo is not loaded (load it with 'sudo mmdemo load')");
+		return 0;
+	}
+	say(cli, "module   mmdemo %s, refcount %d (open files + mappings), size=%s mode=%#lo",
+	    st.state, st.refcount, size, strtoul(mode, NULL, 10));
+	if (!node)
+		say(cli, "device   %s is missing", cli->device);
+	else
+		say(cli, "device   %s, mode %04o", cli->device, sb.st_mode & 07777);
+	if (have_dev)
+		say(cli, "memory   %llu kB in %u-byte pages; %llu resident, %llu faults served, "
+		    "%llu live VMAs, %llu mmap calls",
+		    (unsigned long long)info.size / 1024, info.page_size,
+		    (unsigned long long)stats.pages_resident,
+		    (unsigned long long)stats.faults, (unsigned long long)stats.vmas,
+		    (unsigned long long)stats.mmaps);
+	return 0;
+}
+
+const struct cmd cmd_load = { "load", run_load, "load the module (libkmod)", load_help };
+const struct cmd cmd_unload = { "unload", run_unload, "remove the module", unload_help };
+const struct cmd cmd_status = { "status", run_status, "module and device state", status_help };

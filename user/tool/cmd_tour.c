@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mmdemo tour: the narrated run through everything, for a newcomer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char tour_help[] =
+"Usage: mmdemo tour [--json] [--device PATH]\n"
+"\n"
+"A guided run through the other commands with short explanations in\n"
+"between: what a mapping is, page faults, copy-on-write, protections,\n"
+"sharing between processes, and the arguments of mmap().  Resets the\n"
+"device first when nothing maps it, so the numbers start from zero.\n";
+
+static const struct option options[] = { CLI_COMMON_OPTIONS, { 0 } };
+
+struct step {
+	const char *title;
+	const char *const *text;	/* paragraphs, NULL-terminated */
+	const struct cmd *cmd;
+	const char *const *args;	/* NULL-terminated, after the command name */
+};
+
+#define LINES(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const struct step steps[] = {
+	{ "1. The device",
+	  LINES("Think of /dev/mmdemo as an archive of books: each book is a page",
+		"of memory.  mmap() does not fetch any book; it only reserves room on",
+		"your desk (a range of virtual addresses, a VMA).  The archive starts",
+		"empty: a page exists only once someone touches it."),
+	  &cmd_info, LINES(NULL) },
+	{ "2. Page faults",
+	  LINES("Now map 4 pages and read them one by one.  The first touch of each",
+		"page finds nothing on the desk: the CPU raises a page fault, the",
+		"kernel calls the driver's fault handler, which fetches the book",
+		"(allocates and zeroes a page) and the kernel puts it on the desk (a",
+		"page-table entry).  That is one minor fault for this process and one",
+		"fault for the device.  The second pass finds every book on the desk:",
+		"no fault at all."),
+	  &cmd_faults, LINES("--pages", "4") },
+	{ "3. Copy-on-write",
+	  LINES("MAP_PRIVATE: writes must not reach the archive.  A write fault",
+		"fetches the device page and the kernel copies it into a private,",
+		"anonymous page: smaps now counts Anonymous memory."),
+	  &cmd_faults, LINES("--pages", "4", "--private", "--write", "--quiet") },
+	{ "4. The desk, page by page",
+	  LINES("Map 32 pages and touch every fourth one: the grid shows which pages",
+		"are on this desk, which exist only in the archive, and how often",
+		"each was fetched."),
+	  &cmd_map, LINES("--pages", "32", "--touch", "stride:4") },
+	{ "5. Protections",
+	  LINES("prot says what you may do with the books on your desk.  Each case",
+		"runs in its own child process; the table shows what the kernel did:",
+		"ok, a refused call (errno), or a signal such as SIGSEGV."),
+	  &cmd_prot, LINES(NULL) },
+	{ "6. Sharing",
+	  LINES("Three readers: this process, a forked child and an unrelated",
+		"program.  With MAP_SHARED they all hold the same page (same PFN);",
+		"with MAP_PRIVATE a write gives the writer its own copy.  Note that",
+		"smaps' Shared/Private count how many processes map a page right",
+		"now, not MAP_SHARED vs MAP_PRIVATE: a page only you map is Private."),
+	  &cmd_share, LINES(NULL) },
+	{ "7. Every argument of mmap()",
+	  LINES("mmap(addr, length, prot, flags, fd, offset): each one, tried."),
+	  &cmd_params, LINES(NULL) },
+};
+
+static int run_step(struct cli *cli, const struct step *s)
+{
+	char *argv[16];
+	int argc = 0;
+
+	argv[argc++] = (char *)s->cmd->name;
+	for (const char *const *a = s->args; *a && argc < 15; a++)
+		argv[argc++] = (char *)*a;
+	argv[argc] = NULL;
+	optind = 0;	/* glibc: restart getopt from scratch */
+	cli->cmd = s->cmd->name;
+	return s->cmd->run(cli, argc, argv);
+}
+
+static int run_tour(struct cli *cli, int argc, char **argv)
+{
+	struct mmdemo_dev *dev;
+	int c, err, failed = 0;
+
+	while ((c = cli_getopt(cli, &cmd_tour, argc, argv, "hjD:", options)) != -1)
+		if (c == 'h' || c == '?')
+			return c == 'h' ? 0 : EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (cli_open(cli, O_RDWR, &dev))
+		return 1;
+	err = mmdemo_dev_reset(dev);
+	mmdemo_dev_close(dev);
+
+	if (cli->json) {
+		json_object_begin(&cli->j, NULL);
+		json_string(&cli->j, "command", "tour");
+		json_bool(&cli->j, "reset", !err);
+		json_array_begin(&cli->j, "steps");
+	} else {
+		say(cli, "%sA tour of device mmap%s", color(cli, C_BOLD), color(cli, C_RESET));
+		if (err == -EBUSY)
+			explain(cli, "(the device is mapped by another process, so it was not reset:"
+				" its counters include that process's work)");
+	}
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		const struct step *s = &steps[i];
+
+		if (!cli->json) {
+			say(cli, "%s", "");
+			say(cli, "%s== %s ==%s", color(cli, C_BOLD), s->title, color(cli, C_RESET));
+			for (const char *const *t = s->text; *t; t++)
+				explain(cli, "%s", *t);
+			say(cli, "%s$ mmdemo %s%s", color(cli, C_GREEN), s->cmd->name, color(cli, C_RESET));
+		}
+		if (run_step(cli, s))
+			failed++;
+	}
+	cli->cmd = "tour";
+	if (cli->json) {
+		json_array_end(&cli->j);
+		json_u64(&cli->j, "failed_steps", (uint64_t)failed);
+		json_object_end(&cli->j);
+	} else {
+		say(cli, "%s", "");
+		explain(cli, "That is device mmap: lazy pages, faults you can count, protections");
+		explain(cli, "the CPU enforces, and pages shared or copied.  Each step above is a");
+		explain(cli, "command of its own: see 'mmdemo --help' and mmdemo(1).");
+	}
+	return failed ? 1 : 0;
+}
+
+const struct cmd cmd_tour = { "tour", run_tour, "the narrated run through everything", tour_help };

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmdemo: show what device mmap does - page faults, protections, sharing -
+ * with numbers taken from the kernel itself.  See mmdemo(1).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "share.h"
+
+static const struct cmd *const commands[] = {
+	&cmd_load, &cmd_unload, &cmd_status, &cmd_info, &cmd_faults,
+	&cmd_prot, &cmd_share, &cmd_map, &cmd_params, &cmd_tour,
+};
+#define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static void usage(FILE *f)
+{
+	fputs("Usage: mmdemo [-V|--version] [-h|--help] COMMAND [OPTIONS]\n"
+	      "\n"
+	      "Show what mmap() of a device does, with numbers from the kernel.\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		fprintf(f, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\nEvery command takes --help; those that report take --json and\n"
+	      "--device PATH (default " MMDEMO_DEV_PATH ").  'mmdemo tour' is the\n"
+	      "place to start.  See mmdemo(1).\n", f);
+}
+
+static const struct cmd *find(const char *name)
+{
+	for (size_t i = 0; i < NR_COMMANDS; i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {
+		.device = MMDEMO_DEV_PATH,
+		.page_size = (size_t)sysconf(_SC_PAGESIZE),
+	};
+	const struct cmd *cmd;
+	const char *nc = getenv("NO_COLOR");
+
+	cli.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("mmdemo %s (interface version %d)\n", MMDEMO_VERSION,
+		       MMDEMO_API_VERSION);
+		return 0;
+	}
+	/* Internal: the unrelated process of 'mmdemo share'. */
+	if (!strcmp(argv[1], "__peek"))
+		return share_peek_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "help")) {
+		if (argc < 3) {
+			usage(stdout);
+			return 0;
+		}
+		cmd = find(argv[2]);
+		if (!cmd) {
+			fprintf(stderr, "mmdemo: no command '%s'; see 'mmdemo --help'\n", argv[2]);
+			return EXIT_USAGE;
+		}
+		fputs(cmd->help, stdout);
+		return 0;
+	}
+	cmd = find(argv[1]);
+	if (!cmd) {
+		fprintf(stderr, "mmdemo: '%s' is not a command; see 'mmdemo --help'\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	cli.cmd = cmd->name;
+	if (cli.json)
+		cli.color = false;
+	json_init(&cli.j, stdout);
+	return cmd->run(&cli, argc - 1, argv + 1);
+}
