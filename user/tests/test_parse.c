@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Argument parsing and naming helpers of the mmdemo tool. */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "parse.h"
+#include "unit.h"
+
+static void test_sizes(void)
+{
+	uint64_t v;
+
+	CHECK(!parse_size("4096", &v) && v == 4096);
+	CHECK(!parse_size("0x1000", &v) && v == 4096);
+	CHECK(!parse_size("4k", &v) && v == 4096);
+	CHECK(!parse_size("4K", &v) && v == 4096);
+	CHECK(!parse_size("2M", &v) && v == 2 << 20);
+	CHECK(!parse_size("1G", &v) && v == 1 << 30);
+	CHECK(!parse_size("1KiB", &v) && v == 1024);
+	CHECK(!parse_size("3MB", &v) && v == 3 << 20);
+	CHECK(!parse_size("0", &v) && v == 0);
+	CHECK(parse_size("", &v) == -EINVAL);
+	CHECK(parse_size("-1", &v) == -EINVAL);
+	CHECK(parse_size(" 1", &v) == -EINVAL);
+	CHECK(parse_size("4q", &v) == -EINVAL);
+	CHECK(parse_size("4kk", &v) == -EINVAL);
+	CHECK(parse_size("k", &v) == -EINVAL);
+	CHECK(parse_size("99999999999999999999", &v) == -ERANGE);
+	CHECK(parse_size("17179869184G", &v) == -ERANGE);
+	CHECK(parse_size(NULL, &v) == -EINVAL);
+}
+
+static void test_numbers(void)
+{
+	uint64_t v;
+
+	CHECK(!parse_number("8", 1, 10, &v) && v == 8);
+	CHECK(parse_number("0", 1, 10, &v) == -ERANGE);
+	CHECK(parse_number("11", 1, 10, &v) == -ERANGE);
+	CHECK(parse_number("1.5", 1, 10, &v) == -EINVAL);
+	CHECK(parse_number("-3", 0, 10, &v) == -EINVAL);
+	CHECK(parse_number("", 0, 10, &v) == -EINVAL);
+	CHECK(!parse_number("18446744073709551615", 0, UINT64_MAX, &v) && v == UINT64_MAX);
+	CHECK(parse_number("18446744073709551616", 0, UINT64_MAX, &v) == -ERANGE);
+}
+
+static void test_patterns(void)
+{
+	struct pattern p;
+	size_t order[16], n, seen[10] = { 0 };
+	char buf[32];
+
+	CHECK(!parse_pattern("sequential", &p) && p.kind == PATTERN_SEQUENTIAL);
+	CHECK(!parse_pattern("seq", &p) && p.kind == PATTERN_SEQUENTIAL);
+	CHECK(!parse_pattern("random", &p) && p.kind == PATTERN_RANDOM);
+	CHECK(!parse_pattern("stride:3", &p) && p.kind == PATTERN_STRIDE && p.stride == 3);
+	CHECK(parse_pattern("stride:0", &p) == -EINVAL);
+	CHECK(parse_pattern("stride:", &p) == -EINVAL);
+	CHECK(parse_pattern("stride:x", &p) == -EINVAL);
+	CHECK(parse_pattern("backwards", &p) == -EINVAL);
+	CHECK_STR(pattern_name(&p, buf, sizeof(buf)), "stride:3");
+
+	parse_pattern("stride:3", &p);
+	n = pattern_order(&p, 10, 1, order);
+	CHECK(n == 4 && order[0] == 0 && order[1] == 3 && order[2] == 6 && order[3] == 9);
+
+	parse_pattern("seq", &p);
+	n = pattern_order(&p, 5, 1, order);
+	CHECK(n == 5 && order[0] == 0 && order[4] == 4);
+
+	/* Random: a permutation, the same one for the same seed. */
+	parse_pattern("random", &p);
+	n = pattern_order(&p, 10, 42, order);
+	CHECK(n == 10);
+	for (size_t i = 0; i < n; i++)
+		if (order[i] < 10)
+			seen[order[i]]++;
+	for (size_t i = 0; i < 10; i++)
+		CHECK(seen[i] == 1);
+	{
+		size_t again[16];
+
+		pattern_order(&p, 10, 42, again);
+		CHECK(!memcmp(order, again, 10 * sizeof(size_t)));
+		pattern_order(&p, 10, 43, again);
+		CHECK(memcmp(order, again, 10 * sizeof(size_t)));
+	}
+}
+
+static void test_names(void)
+{
+	char buf[64];
+
+	CHECK_STR(prot_name(PROT_READ | PROT_WRITE, buf, sizeof(buf)), "READ|WRITE");
+	CHECK_STR(prot_name(PROT_NONE, buf, sizeof(buf)), "NONE");
+	CHECK_STR(prot_name(PROT_READ | PROT_EXEC, buf, sizeof(buf)), "READ|EXEC");
+	CHECK_STR(prot_name(PROT_READ | 0x100, buf, sizeof(buf)), "READ|0x100");
+	CHECK_STR(map_flags_name(MAP_SHARED | MAP_FIXED, buf, sizeof(buf)), "SHARED|FIXED");
+	CHECK_STR(map_flags_name(MAP_PRIVATE | MAP_ANONYMOUS, buf, sizeof(buf)), "PRIVATE|ANONYMOUS");
+	CHECK_STR(map_flags_name(MAP_SHARED | MAP_HUGETLB, buf, sizeof(buf)), "SHARED|HUGETLB");
+	/* A buffer too small truncates, never overflows. */
+	CHECK_STR(prot_name(PROT_READ | PROT_WRITE | PROT_EXEC, buf, 6), "READ|");
+	CHECK_STR(signal_name(SIGSEGV, buf, sizeof(buf)), "SIGSEGV");
+	CHECK_STR(signal_name(SIGBUS, buf, sizeof(buf)), "SIGBUS");
+	CHECK_STR(errno_name(EACCES, buf, sizeof(buf)), "EACCES");
+	CHECK_STR(errno_name(ENXIO, buf, sizeof(buf)), "ENXIO");
+	CHECK_STR(errno_name(4000, buf, sizeof(buf)), "errno 4000");
+}
+
+int main(void)
+{
+	test_sizes();
+	test_numbers();
+	test_patterns();
+	test_names();
+	return unit_result("test_parse");
+}
