@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # mmdemo: build the module, the selftests, and test both in VMs.
 #
-#   make                   module for the running kernel (or KDIR=...) + selftests
-#   make check             install what is missing, lint, then run the selftests
-#                          in a VM on every kernel in KERNELS
+#   make                   module for the running kernel (or KDIR=...), the
+#                          library and tool (build/user), the selftests
+#   make check             install what is missing, lint, host unit tests, then
+#                          the selftests in a VM on every kernel in KERNELS
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
 #   make intree            build kmod/ as drivers/misc/mmdemo in a kernel tree
 #   make debug-kernel      build (or reuse) the KASAN/lockdep debug kernel
@@ -21,10 +22,14 @@ BUILD := $(CURDIR)/build
 # Headers of the stock kernels that `make lint` checks against.
 LINT_KDIRS ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V)
 
-all: module selftests
+all: module user selftests
 
 module:
 	$(MAKE) -C kmod KDIR=$(KDIR)
+
+# libmmdemo and the mmdemo tool, in build/user.
+user:
+	$(MAKE) -C user
 
 # The harness and lib.mk come from KSFT_DIR if given, else from Debian's
 # linux-source-6.12, extracted into the cache on first use.
@@ -52,15 +57,18 @@ debug-kernel: deps
 check: deps
 	$(MAKE) lint
 	$(MAKE) intree
+	$(MAKE) user
+	$(MAKE) -C user check
 	$(MAKE) selftests
 	scripts/check.sh $(KERNELS)
 
 clean:
 	rm -rf $(BUILD)
+	$(MAKE) -C user clean
 	rm -f kmod/*.o kmod/*.ko kmod/*.mod kmod/*.mod.c kmod/.*.cmd \
 		kmod/Module.symvers kmod/modules.order kmod/.module-common.o
 
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module selftests deps lint intree debug-kernel check clean help
+.PHONY: all module user selftests deps lint intree debug-kernel check clean help

@@ -17,6 +17,7 @@ top=$(cd "$here/.." && pwd)
 
 build=${MMDEMO_BUILD:-$top/build}
 tests_dir=$build/selftests
+tool=$build/user/mmdemo
 src=$(kernel_source)
 
 # The newest installed Debian kernel of each series, image and headers both.
@@ -71,6 +72,7 @@ bootable_image() {
 }
 
 [ -x "$tests_dir/mmdemo_test" ] || die "$tests_dir/mmdemo_test is missing: run 'make selftests' first"
+[ -x "$tool" ] || die "$tool is missing: run 'make user' first"
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(default_kernels)
 [ -x "$MMDEMO_CACHE/bin/gen_init_cpio" ] || {
@@ -113,7 +115,7 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	"$here/mkinitramfs.sh" "$MMDEMO_CACHE/bin/gen_init_cpio" "$out/initramfs.cpio" \
-		"$out/kmod/mmdemo.ko" "$params" "$tests_dir"/mmdemo_test*
+		"$out/kmod/mmdemo.ko" "$params" --tool "$tool" "$tests_dir"/*
 
 	rm -f "$out/result"
 	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" "$extra" || true

@@ -45,6 +45,8 @@ else
 fi
 
 export MMDEMO_KO=/mmdemo/mmdemo.ko
+[ -x /mmdemo/mmdemo ] && export MMDEMO_TOOL=/mmdemo/mmdemo
+export NO_COLOR=1
 cd /mmdemo/tests || exit 1
 for t in *; do
 	[ -x "$t" ] || continue

@@ -178,7 +178,7 @@ static void demo_fd_one(struct demo *d, bool anon)
 		mmdemo_dev_stats(dev, &s0);
 	p = mmap(guard + d->ps, 4 * d->ps, PROT_READ | PROT_WRITE,
 		 MAP_FIXED | (anon ? MAP_PRIVATE | MAP_ANONYMOUS : MAP_SHARED),
-		 anon ? -1 : d->fd, 0);
+		 anon ? -1 : d->fd, anon ? 0 : (off_t)(4 * d->ps));
 	if (p == MAP_FAILED) {
 		munmap(guard, 6 * d->ps);
 		mmdemo_dev_close(dev);
@@ -198,7 +198,7 @@ static void demo_fd_one(struct demo *d, bool anon)
 		 sm.shared_clean + sm.shared_dirty, sm.private_clean + sm.private_dirty);
 	result(d, anon ? "fd (MAP_ANONYMOUS, fd -1)" : "fd (the device)",
 	       anon ? "4 pages of anonymous memory, written once each"
-		    : "4 pages of the device, MAP_SHARED, written once each", buf);
+		    : "4 pages of the device from offset 4 pages, MAP_SHARED, written once each", buf);
 	if (d->cli->json) {
 		json_addr(&d->cli->j, "start", p);
 		json_addr(&d->cli->j, "end", p + 4 * d->ps);

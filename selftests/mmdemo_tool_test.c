@@ -1,0 +1,460 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Is every figure the mmdemo tool prints true?  Each TEST runs the tool
+ * with --json and checks what it claims against an independent source:
+ * the device's own counters (ioctl), the bytes another process reads from
+ * the device, the test's own system calls, and the rusage of the tool's
+ * process as wait4() reports it.
+ *
+ * Needs MMDEMO_TOOL=path/to/mmdemo and the module loaded; skips otherwise.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/mmdemo.h>
+
+#include "jsonp.h"
+#include "kselftest_harness.h"
+
+#define DEV_PATH	"/dev/mmdemo"
+
+struct run {
+	int status;		/* exit status, or 128 + signal */
+	char out[1 << 18];	/* stdout */
+	char err[4096];		/* stderr */
+	struct rusage ru;	/* of the tool's process */
+	struct jv *json;	/* stdout parsed, when it was JSON */
+};
+
+static void drain(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	ssize_t r;
+
+	while (n + 1 < len && (r = read(fd, buf + n, len - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = 0;
+	/* Keep the pipe from blocking the tool if it says more. */
+	while (read(fd, &(char){ 0 }, 1) > 0)
+		;
+}
+
+/* Runs "$MMDEMO_TOOL ARGS..." (NULL-terminated); returns its exit status. */
+static int tool(struct run *r, ...)
+{
+	char *argv[16] = { getenv("MMDEMO_TOOL") };
+	int out[2], err[2], st, argc = 1;
+	va_list ap;
+	pid_t pid;
+
+	va_start(ap, r);
+	while (argc < 15 && (argv[argc] = va_arg(ap, char *)))
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+
+	jv_free(r->json);
+	memset(r, 0, sizeof(*r));
+	if (pipe(out) || pipe(err))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(out[1], STDOUT_FILENO);
+		dup2(err[1], STDERR_FILENO);
+		close(out[0]);
+		close(err[0]);
+		setenv("NO_COLOR", "1", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	/* The tool's messages are short: stdout first is fine. */
+	drain(out[0], r->out, sizeof(r->out));
+	drain(err[0], r->err, sizeof(r->err));
+	close(out[0]);
+	close(err[0]);
+	if (wait4(pid, &st, 0, &r->ru) != pid)
+		return -1;
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	r->json = jv_parse(r->out);
+	return r->status;
+}
+
+/* passes.PASS.touches.I.FIELD of a faults report */
+static const struct jv *touch(const struct jv *j, int pass, int i, const char *field)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "passes.%d.touches.%d.%s", pass, i, field);
+	return jv_get(j, key);
+}
+
+static struct mmdemo_stats stats(int fd)
+{
+	struct mmdemo_stats st;
+
+	if (ioctl(fd, MMDEMO_IOC_STATS, &st))
+		memset(&st, 0xff, sizeof(st));
+	return st;
+}
+
+static int page_faults(int fd, uint64_t first, uint32_t n, uint32_t *out)
+{
+	struct mmdemo_page_faults *req = calloc(1, sizeof(*req) + n * sizeof(*out));
+	int ret;
+
+	if (!req)
+		return -1;
+	req->first_page = first;
+	req->nr_pages = n;
+	ret = ioctl(fd, MMDEMO_IOC_PAGE_FAULTS, req);
+	memcpy(out, req->counts, n * sizeof(*out));
+	free(req);
+	return ret;
+}
+
+FIXTURE(tool) {
+	int fd;
+	size_t page_size;
+	struct run *r;
+};
+
+FIXTURE_SETUP(tool)
+{
+	self->fd = -1;
+	self->r = NULL;
+	if (!getenv("MMDEMO_TOOL"))
+		SKIP(return, "set MMDEMO_TOOL=path/to/mmdemo");
+	self->fd = open(DEV_PATH, O_RDWR);
+	if (self->fd < 0)
+		SKIP(return, DEV_PATH " is absent: load mmdemo.ko first");
+	self->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	self->r = calloc(1, sizeof(*self->r));
+	ASSERT_NE(NULL, self->r);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+}
+
+FIXTURE_TEARDOWN(tool)
+{
+	if (self->r)
+		jv_free(self->r->json);
+	free(self->r);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(tool, faults_match_device_counters_and_rusage)
+{
+	struct run *r = self->r;
+	const struct jv *j;
+	uint64_t minflt = 0;
+	uint32_t counts[9];
+
+	ASSERT_EQ(0, tool(r, "faults", "--json", "--pages", "8", NULL)) TH_LOG("%s", r->err);
+	ASSERT_NE(NULL, r->json);
+	j = r->json;
+	EXPECT_STREQ("faults", jv_str(j, "command", ""));
+	EXPECT_EQ(8, jv_count(jv_get(j, "passes.0.touches")));
+
+	for (int i = 0; i < 8; i++) {
+		EXPECT_EQ(i, jv_u64(touch(j, 0, i, "page"), NULL, 99));
+		EXPECT_EQ(1, jv_u64(touch(j, 0, i, "device_faults"), NULL, 99));
+		EXPECT_EQ(1, jv_u64(touch(j, 0, i, "minflt"), NULL, 99));
+		EXPECT_FALSE(jv_bool(touch(j, 0, i, "resident_before"), NULL, true));
+		EXPECT_TRUE(jv_bool(touch(j, 0, i, "resident_after"), NULL, false));
+		minflt += jv_u64(touch(j, 0, i, "minflt"), NULL, 0);
+		/* The second pass finds every page mapped. */
+		EXPECT_EQ(0, jv_u64(touch(j, 1, i, "device_faults"), NULL, 99));
+		EXPECT_EQ(0, jv_u64(touch(j, 1, i, "minflt"), NULL, 99));
+		EXPECT_TRUE(jv_bool(touch(j, 1, i, "resident_before"), NULL, false));
+	}
+	EXPECT_EQ(8, jv_u64(j, "passes.0.device_faults", 0));
+	EXPECT_EQ(0, jv_u64(j, "passes.1.device_faults", 99));
+
+	/* The device saw exactly the faults the tool reported, page by page. */
+	EXPECT_EQ(8, stats(self->fd).faults);
+	EXPECT_EQ(8, stats(self->fd).pages_resident);
+	ASSERT_EQ(0, page_faults(self->fd, 0, 9, counts));
+	for (int i = 0; i < 8; i++) {
+		EXPECT_EQ(1, counts[i]) TH_LOG("page %d", i);
+	}
+	EXPECT_EQ(0, counts[8]);
+	EXPECT_EQ(8, jv_u64(j, "stats.faults", 0));
+
+	/* The kernel's own count for the whole process bounds the touches' sum. */
+	EXPECT_LE(minflt, (uint64_t)r->ru.ru_minflt);
+	EXPECT_EQ(0, (uint64_t)r->ru.ru_majflt);
+
+	/* smaps' Rss agrees with the device's resident pages and with mincore. */
+	EXPECT_EQ(8, jv_u64(j, "resident_pages", 0));
+	EXPECT_EQ(8 * self->page_size / 1024, jv_u64(j, "smaps.rss_kb", 0));
+	EXPECT_EQ(8 * self->page_size / 1024, jv_u64(j, "smaps.size_kb", 0));
+}
+
+TEST_F(tool, private_writes_are_copies_the_device_never_sees)
+{
+	struct run *r = self->r;
+	char buf[64];
+
+	ASSERT_EQ(16, pwrite(self->fd, "device contents", 16, 0));
+	ASSERT_EQ(0, tool(r, "faults", "--json", "--pages", "4", "--private", "--write",
+			  NULL)) TH_LOG("%s", r->err);
+	ASSERT_NE(NULL, r->json);
+	EXPECT_STREQ("PRIVATE", jv_str(r->json, "mapping.flags", ""));
+	EXPECT_EQ(4, jv_u64(r->json, "passes.0.device_faults", 0));
+	EXPECT_EQ(4, stats(self->fd).faults);
+	EXPECT_EQ(4 * self->page_size / 1024, jv_u64(r->json, "smaps.anonymous_kb", 0));
+	EXPECT_EQ(4 * self->page_size / 1024, jv_u64(r->json, "smaps.private_dirty_kb", 0));
+	/* The writes went to private copies: the device still has its bytes. */
+	ASSERT_EQ(16, pread(self->fd, buf, 16, 0));
+	EXPECT_STREQ("device contents", buf);
+}
+
+TEST_F(tool, stride_touches_exactly_the_pages_it_names)
+{
+	struct run *r = self->r;
+	uint32_t counts[12];
+	char key[48];
+
+	ASSERT_EQ(0, tool(r, "faults", "--json", "--pages", "12", "--pattern", "stride:3",
+			  NULL)) TH_LOG("%s", r->err);
+	ASSERT_EQ(4, jv_count(jv_get(r->json, "passes.0.touches")));
+	ASSERT_EQ(0, page_faults(self->fd, 0, 12, counts));
+	for (int i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "passes.0.touches.%d.page", i);
+		EXPECT_EQ(3 * i, jv_u64(r->json, key, 99));
+	}
+	for (int i = 0; i < 12; i++) {
+		EXPECT_EQ(i % 3 == 0 ? 1U : 0U, counts[i]) TH_LOG("page %d", i);
+	}
+	EXPECT_EQ(4, jv_u64(r->json, "resident_pages", 0));
+}
+
+TEST_F(tool, map_grid_matches_device_counters)
+{
+	struct run *r = self->r;
+	uint32_t counts[16];
+	char key[32];
+
+	ASSERT_EQ(0, tool(r, "map", "--json", "--pages", "16", "--touch", "stride:4",
+			  NULL)) TH_LOG("%s", r->err);
+	EXPECT_STREQ("o...o...o...o...", jv_str(r->json, "grid", ""));
+	ASSERT_EQ(0, page_faults(self->fd, 0, 16, counts));
+	for (int i = 0; i < 16; i++) {
+		snprintf(key, sizeof(key), "page_faults.%d", i);
+		EXPECT_EQ(counts[i], jv_u64(r->json, key, 99)) TH_LOG("page %d", i);
+	}
+	/* A second run maps afresh: pages are in the device but not mapped yet. */
+	ASSERT_EQ(0, tool(r, "map", "--json", "--pages", "8", NULL));
+	EXPECT_STREQ("-...-...", jv_str(r->json, "grid", ""));
+}
+
+TEST_F(tool, share_claims_match_what_other_processes_read)
+{
+	struct run *r = self->r;
+	const struct jv *obs;
+	char dev[32] = "";
+	uint64_t pfn;
+	size_t n;
+
+	ASSERT_EQ(0, tool(r, "share", "--json", NULL)) TH_LOG("%s", r->err);
+	ASSERT_NE(NULL, r->json);
+
+	/* MAP_SHARED: the parent's last read is what the exec'd process wrote. */
+	obs = jv_get(r->json, "shared.observations");
+	n = jv_count(obs);
+	ASSERT_LE(6, n);
+	EXPECT_STREQ("exec", jv_str(obs, "4.who", ""));
+	EXPECT_STREQ("hello from exec", jv_str(obs, "4.text", ""));
+	EXPECT_STREQ("hello from exec", jv_str(obs, "5.text", ""));
+	EXPECT_STREQ("hello from exec", jv_str(r->json, "shared.device_text", ""));
+	/* Root sees PFNs: one page for everyone. */
+	pfn = jv_u64(obs, "0.pfn", 0);
+	EXPECT_NE(0, pfn);
+	for (size_t i = 0; i < n; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%zu.pfn", i);
+		EXPECT_EQ(pfn, jv_u64(obs, key, 0)) TH_LOG("observation %zu", i);
+	}
+	EXPECT_LT(0, jv_u64(r->json, "shared.smaps_with_child.shared_clean_kb", 0) +
+		     jv_u64(r->json, "shared.smaps_with_child.shared_dirty_kb", 0));
+
+	/* MAP_PRIVATE: the writer's copy has another PFN; the device is untouched. */
+	obs = jv_get(r->json, "private.observations");
+	EXPECT_EQ(pfn, jv_u64(obs, "0.pfn", 0));
+	EXPECT_NE(pfn, jv_u64(obs, "1.pfn", pfn));
+	EXPECT_NE(jv_u64(obs, "1.pfn", 0), jv_u64(obs, "3.pfn", 0));
+	EXPECT_STREQ("written by write()", jv_str(obs, "4.text", ""));
+	EXPECT_EQ(pfn, jv_u64(obs, "4.pfn", 0));
+
+	/* This process reads the device itself. */
+	ASSERT_LT(0, pread(self->fd, dev, sizeof(dev) - 1, 0));
+	EXPECT_STREQ(dev, jv_str(r->json, "private.device_text", ""));
+	EXPECT_STREQ("written by write()", dev);
+}
+
+/* Runs @write or a read of page 0 in a child, on a mapping made here. */
+static int own_signal(int fd, int prot, bool write)
+{
+	char *p = mmap(NULL, 4096, prot, MAP_SHARED, fd, 0);
+	int st;
+	pid_t pid;
+
+	if (p == MAP_FAILED)
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		if (write)
+			*(volatile char *)p = 1;
+		else
+			(void)*(volatile char *)p;
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	munmap(p, 4096);
+	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+}
+
+TEST_F(tool, prot_outcomes_are_what_the_kernel_does)
+{
+	struct run *r = self->r;
+	const struct jv *cases;
+	int ro;
+
+	ASSERT_EQ(0, tool(r, "prot", "--json", NULL)) TH_LOG("%s", r->err);
+	cases = jv_get(r->json, "cases");
+	ASSERT_LE(9, jv_count(cases));
+
+	EXPECT_STREQ("read-only", jv_str(cases, "0.case", ""));
+	EXPECT_EQ(SIGSEGV, own_signal(self->fd, PROT_READ, true));
+	EXPECT_STREQ("SIGSEGV", jv_str(cases, "0.signal", ""));
+	EXPECT_STREQ("write", jv_str(cases, "0.step", ""));
+
+	EXPECT_EQ(0, own_signal(self->fd, PROT_READ | PROT_WRITE, true));
+	EXPECT_STREQ("ok", jv_str(cases, "1.outcome", ""));
+
+	EXPECT_EQ(SIGSEGV, own_signal(self->fd, PROT_NONE, false));
+	EXPECT_STREQ("none", jv_str(cases, "4.case", ""));
+	EXPECT_STREQ("SIGSEGV", jv_str(cases, "4.signal", ""));
+
+	ro = open(DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-EACCES, own_signal(ro, PROT_READ | PROT_WRITE, false));
+	close(ro);
+	EXPECT_STREQ("ro-fd-shared-write", jv_str(cases, "6.case", ""));
+	EXPECT_STREQ("EACCES", jv_str(cases, "6.errno", ""));
+	EXPECT_STREQ("mmap", jv_str(cases, "6.step", ""));
+	EXPECT_STREQ("EACCES", jv_str(cases, "7.errno", ""));
+	EXPECT_STREQ("mprotect", jv_str(cases, "7.step", ""));
+	EXPECT_STREQ("ok", jv_str(cases, "8.outcome", ""));
+}
+
+TEST_F(tool, params_report_the_kernels_answers)
+{
+	struct run *r = self->r;
+	char dev[16] = "";
+
+	ASSERT_EQ(0, tool(r, "params", "--json", NULL)) TH_LOG("%s", r->err);
+	EXPECT_STREQ("EINVAL", jv_str(r->json, "offset.errno", ""));
+	EXPECT_STREQ("EINVAL", jv_str(r->json, "flags (MAP_HUGETLB).errno", ""));
+	EXPECT_EQ(2 * self->page_size, jv_u64(r->json, "length.vma_bytes", 0));
+	EXPECT_TRUE(jv_bool(r->json, "addr (MAP_FIXED).placed_exactly", false));
+	ASSERT_LT(0, pread(self->fd, dev, sizeof(dev) - 1, 0));
+	EXPECT_STREQ(dev, jv_str(r->json, "addr (MAP_FIXED).reads_after", ""));
+	EXPECT_EQ(4, jv_u64(r->json, "fd (the device).device_faults", 0));
+	EXPECT_EQ(0, jv_u64(r->json, "fd (MAP_ANONYMOUS, fd -1).device_faults", 99));
+	EXPECT_EQ(4 * self->page_size / 1024,
+		  jv_u64(r->json, "fd (MAP_ANONYMOUS, fd -1).smaps.anonymous_kb", 0));
+	EXPECT_EQ(0, jv_u64(r->json, "fd (the device).smaps.anonymous_kb", 99));
+	EXPECT_EQ(self->page_size, jv_u64(r->json, "page size.page_size", 0));
+}
+
+TEST_F(tool, info_and_status_agree_with_the_ioctls)
+{
+	struct run *r = self->r;
+	struct mmdemo_info info;
+
+	ASSERT_EQ(8, pwrite(self->fd, "12345678", 8, 3 * self->page_size));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &info));
+	ASSERT_EQ(0, tool(r, "info", "--json", NULL)) TH_LOG("%s", r->err);
+	EXPECT_EQ(info.size, jv_u64(r->json, "size", 0));
+	EXPECT_EQ(info.page_size, jv_u64(r->json, "page_size", 0));
+	EXPECT_EQ(1, jv_u64(r->json, "stats.pages_resident", 0));
+	ASSERT_EQ(0, tool(r, "status", "--json", NULL)) TH_LOG("%s", r->err);
+	EXPECT_TRUE(jv_bool(r->json, "module.loaded", false));
+	EXPECT_STREQ("live", jv_str(r->json, "module.state", ""));
+	/* This test's open file holds one reference. */
+	EXPECT_LE(1, jv_u64(r->json, "module.refcount", 0));
+	EXPECT_EQ(stats(self->fd).pages_resident,
+		  jv_u64(r->json, "device.stats.pages_resident", 99));
+}
+
+TEST_F(tool, bad_arguments_get_one_clear_line_and_status_2)
+{
+	struct run *r = self->r;
+
+	EXPECT_EQ(2, tool(r, "faults", "--pages", "0", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "'0'"));
+	EXPECT_EQ(2, tool(r, "faults", "--offset", "100", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "100"));
+	EXPECT_EQ(2, tool(r, "faults", "--pattern", "zigzag", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "zigzag"));
+	EXPECT_EQ(2, tool(r, "faults", "--pages", "999999", NULL));
+	EXPECT_EQ(2, tool(r, "map", "--offset", "1T", NULL));
+	EXPECT_EQ(2, tool(r, "nosuchcommand", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "nosuchcommand"));
+	EXPECT_EQ(2, tool(r, "info", "--frobnicate", NULL));
+	EXPECT_EQ(2, tool(r, NULL));
+	EXPECT_EQ(0, tool(r, "faults", "--help", NULL));
+	EXPECT_EQ(0, strncmp(r->out, "Usage: mmdemo faults", 20));
+	EXPECT_EQ(0, tool(r, "--version", NULL));
+	EXPECT_EQ(0, strncmp(r->out, "mmdemo ", 7));
+}
+
+/* Last: it unloads and reloads the module through the tool (libkmod). */
+TEST_F(tool, load_and_unload_through_libkmod)
+{
+	const char *ko = getenv("MMDEMO_KO");
+	struct run *r = self->r;
+
+	if (!ko)
+		SKIP(return, "set MMDEMO_KO=path/to/mmdemo.ko");
+	/* This test's open file pins the module: rmmod's words for that. */
+	EXPECT_EQ(1, tool(r, "unload", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "Module is in use")) TH_LOG("%s", r->err);
+	EXPECT_EQ(1, tool(r, "load", ko, NULL));
+	EXPECT_NE(NULL, strstr(r->err, "already")) TH_LOG("%s", r->err);
+
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(0, tool(r, "unload", "--json", NULL)) TH_LOG("%s", r->err);
+	EXPECT_EQ(-1, access(DEV_PATH, F_OK));
+	EXPECT_EQ(1, tool(r, "info", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "load the module"));
+	EXPECT_EQ(1, tool(r, "unload", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "not currently loaded")) TH_LOG("%s", r->err);
+	EXPECT_EQ(1, tool(r, "load", "/nonexistent/mmdemo.ko", NULL));
+
+	ASSERT_EQ(0, tool(r, "load", ko, "size=1048576", NULL)) TH_LOG("%s", r->err);
+	ASSERT_EQ(0, tool(r, "info", "--json", NULL));
+	EXPECT_EQ(1048576, jv_u64(r->json, "size", 0));
+	/* Back to the defaults for whatever runs next. */
+	ASSERT_EQ(0, tool(r, "unload", NULL));
+	ASSERT_EQ(0, tool(r, "load", ko, NULL)) TH_LOG("%s", r->err);
+}
+
+TEST_HARNESS_MAIN
