@@ -3,6 +3,8 @@
 #
 #   make                   module for the running kernel (or KDIR=...), the
 #                          library and tool (build/user), the selftests
+#   make demo              boot a VM, load the module with 'mmdemo load' and
+#                          run 'mmdemo tour' there (start here)
 #   make check             install what is missing, lint, host unit tests, then
 #                          the selftests in a VM on every kernel in KERNELS
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
@@ -17,6 +19,7 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?=
+DEMO_KERNEL ?=
 KSFT_DIR ?=
 BUILD := $(CURDIR)/build
 # Headers of the stock kernels that `make lint` checks against.
@@ -54,6 +57,10 @@ intree: deps
 debug-kernel: deps
 	scripts/build-debug-kernel.sh
 
+demo: deps
+	$(MAKE) user
+	scripts/demo.sh $(DEMO_KERNEL)
+
 check: deps
 	$(MAKE) lint
 	$(MAKE) intree
@@ -71,4 +78,4 @@ clean:
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module user selftests deps lint intree debug-kernel check clean help
+.PHONY: all module user selftests demo deps lint intree debug-kernel check clean help

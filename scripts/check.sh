@@ -14,107 +14,36 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
+. "$here/kernels.sh"
 
 build=${MMDEMO_BUILD:-$top/build}
 tests_dir=$build/selftests
-tool=$build/user/mmdemo
+tool=$top/user/mmdemo
 src=$(kernel_source)
-
-# The newest installed Debian kernel of each series, image and headers both.
-default_kernels() {
-	local series r
-	for series in 6.1 6.12; do
-		for r in $(ls /boot 2>/dev/null | sed -n "s/^vmlinuz-\($series\.[0-9].*-amd64\)$/\1/p" | sort -rV); do
-			[ -d "/lib/modules/$r/build" ] || [ -d "/usr/src/linux-headers-$r" ] || continue
-			echo "$r"
-			break
-		done
-	done
-	echo debug
-}
-
-# KVM is used only if a guest really runs under it: on nested setups
-# /dev/kvm opens fine but the guest dies with "KVM internal error".
-probe_accel() {
-	local image=$1 log pid i
-	[ -n "${MMDEMO_ACCEL:-}" ] && { echo "$MMDEMO_ACCEL"; return; }
-	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return; }
-	log=$(mktemp -d)
-	qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -display none \
-		-no-reboot -kernel "$image" -append "console=ttyS0 panic=-1" \
-		-serial "file:$log/console" </dev/null >"$log/stderr" 2>&1 &
-	pid=$!
-	for i in $(seq 100); do
-		grep -qs 'Linux version' "$log/console" && break
-		grep -qs 'KVM internal error' "$log/stderr" && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill "$pid" 2>/dev/null || true
-	wait "$pid" 2>/dev/null || true
-	if grep -qs 'Linux version' "$log/console"; then echo kvm; else echo tcg; fi
-	rm -rf "$log"
-}
-
-# Debian's images are compressed bzImages; under TCG decompressing 6.1's
-# xz payload alone takes seconds.  Kernels with PVH boot the extracted
-# ELF directly: extract it once into the cache.
-bootable_image() {
-	local r=$1 image=/boot/vmlinuz-$1 out
-	grep -q '^CONFIG_PVH=y' "/boot/config-$r" 2>/dev/null || { echo "$image"; return; }
-	out=$MMDEMO_CACHE/vmlinux/$r
-	if [ ! -s "$out" ] || [ "$out" -ot "$image" ]; then
-		mkdir -p "$(dirname "$out")"
-		bash "$src/scripts/extract-vmlinux" "$image" >"$out.tmp" 2>/dev/null && mv "$out.tmp" "$out" ||
-			{ rm -f "$out.tmp"; echo "$image"; return; }
-	fi
-	echo "$out"
-}
 
 [ -x "$tests_dir/mmdemo_test" ] || die "$tests_dir/mmdemo_test is missing: run 'make selftests' first"
 [ -x "$tool" ] || die "$tool is missing: run 'make user' first"
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(default_kernels)
-[ -x "$MMDEMO_CACHE/bin/gen_init_cpio" ] || {
-	mkdir -p "$MMDEMO_CACHE/bin"
-	cc -O2 -o "$MMDEMO_CACHE/bin/gen_init_cpio" "$src/usr/gen_init_cpio.c"
-}
+gen_init_cpio=$(gen_init_cpio "$src")
 
 total_pass=0 total_fail=0 total_skip=0 accel= summary=()
 for k in "${kernels[@]}"; do
-	extra= params=${MMDEMO_PARAMS:-}
-	if [ "$k" = debug ]; then
-		kdir=$("$here/build-debug-kernel.sh")
-		image=$kdir/arch/x86/boot/bzImage
-		# KASAN reports must stop the run; KFENCE is sampled, not free.
-		extra="kasan.fault=panic kfence.sample_interval=10 pci=noacpi"
-		# One page more than the default: the per-page counter array is
-		# then not a whole number of pages, so KASAN poisons right after
-		# its end and an off-by-one there is caught.
-		params=${MMDEMO_PARAMS:-size=$(((64 << 20) + 4096))}
-	else
-		kdir=/lib/modules/$k/build
-		[ -d "$kdir" ] || kdir=/usr/src/linux-headers-$k
-		[ -d "$kdir" ] && [ -f "/boot/vmlinuz-$k" ] ||
-			die "kernel $k: need /boot/vmlinuz-$k and its headers (apt-get install linux-image-$k linux-headers-$k)"
-		image=$(bootable_image "$k")
-	fi
+	resolve_kernel "$k"	# sets kdir, image, extra
+	params=${MMDEMO_PARAMS:-}
+	# One page more than the default on the debug kernel: the per-page
+	# counter array then ends mid-page, so KASAN poisons right after its
+	# end and an off-by-one there is caught.
+	[ "$k" != debug ] || params=${MMDEMO_PARAMS:-size=$(((64 << 20) + 4096))}
 	[ -n "$accel" ] || { accel=$(probe_accel "$image"); note "accelerator: $accel"; }
 
 	out=$build/kernels/$k
-	mkdir -p "$out/kmod"
-	cp -p "$top"/kmod/*.[ch] "$top/kmod/Kbuild" "$top/kmod/Makefile" "$out/kmod/"
-	note "$k: building the module (W=1, warnings are errors)"
-	# -Werror covers the compiler; modpost's warnings are caught by the grep.
-	if ! make -s -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
-		KCFLAGS=-Werror >"$out/kmod-build.log" 2>&1 ||
-		grep -qi 'warning' "$out/kmod-build.log"; then
-		cat "$out/kmod-build.log" >&2
+	if ! build_module "$kdir" "$out"; then
 		total_fail=$((total_fail + 1))
 		summary+=("$k: module build failed")
 		continue
 	fi
-	"$here/mkinitramfs.sh" "$MMDEMO_CACHE/bin/gen_init_cpio" "$out/initramfs.cpio" \
+	"$here/mkinitramfs.sh" "$gen_init_cpio" "$out/initramfs.cpio" \
 		"$out/kmod/mmdemo.ko" "$params" --tool "$tool" "$tests_dir"/*
 
 	rm -f "$out/result"

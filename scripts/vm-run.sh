@@ -12,7 +12,9 @@
 # qemu's own exit status means nothing: it is 0 even after a guest panic.
 #
 # Environment: MMDEMO_ACCEL=kvm|tcg (default tcg; check.sh probes KVM),
-# MMDEMO_VM_TIMEOUT seconds (default 600), MMDEMO_VM_SMP, MMDEMO_VM_MEM.
+# MMDEMO_VM_TIMEOUT seconds (default 600), MMDEMO_VM_SMP, MMDEMO_VM_MEM,
+# MMDEMO_VM_RAW=1 to show the guest's output as it is (no "[name] "
+# prefix, no marker lines), as make demo does.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,13 +42,22 @@ qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "${MMDEMO_VM_SMP:-2}" \
 	-serial "file:$console" -serial "file:$tests" </dev/null >"$qlog" 2>&1 &
 qpid=$!
 
+# Guest output for the terminal: prefixed with the kernel's name, or raw.
+show() {
+	if [ -n "${MMDEMO_VM_RAW:-}" ]; then
+		grep -v '^mmdemo-vm: ' || true
+	else
+		sed "s/^/[$name] /"
+	fi
+}
+
 # Milliseconds since qemu started, from bash's own clock.
 elapsed_ms() { local t=${EPOCHREALTIME/./}; echo $(((t - start) / 1000)); }
 start=${EPOCHREALTIME/./} printed=0 first_test= timed_out=
 while kill -0 "$qpid" 2>/dev/null; do
 	n=$(wc -l <"$tests")
 	if [ "$n" -gt "$printed" ]; then
-		sed -n "$((printed + 1)),${n}p" "$tests" | sed "s/^/[$name] /"
+		sed -n "$((printed + 1)),${n}p" "$tests" | show
 		printed=$n
 	fi
 	if [ -z "$first_test" ] && grep -q '^mmdemo-vm: test .* start' "$tests"; then
@@ -62,7 +73,7 @@ while kill -0 "$qpid" 2>/dev/null; do
 done
 wait "$qpid" 2>/dev/null || true
 n=$(wc -l <"$tests")
-[ "$n" -le "$printed" ] || sed -n "$((printed + 1)),${n}p" "$tests" | sed "s/^/[$name] /"
+[ "$n" -le "$printed" ] || sed -n "$((printed + 1)),${n}p" "$tests" | show
 
 # Count TAP results; a test program that died or failed without saying
 # "not ok" still counts as one failure.
@@ -107,5 +118,9 @@ if [ ${#problems[@]} -gt 0 ]; then
 	fi
 	grep -q . "$qlog" && sed "s/^/[$name] qemu: /" "$qlog" | tail -n 5
 fi
-echo "[$name] boot to first test: ${first_test:-never} s (accel $accel); $passed passed, $failed failed, $skipped skipped; logs in $logdir"
+if [ -n "${MMDEMO_VM_RAW:-}" ]; then
+	[ "$failed" -ne 0 ] || echo "($name under $accel; kernel console clean; logs in $logdir)"
+else
+	echo "[$name] boot to first test: ${first_test:-never} s (accel $accel); $passed passed, $failed failed, $skipped skipped; logs in $logdir"
+fi
 [ "$failed" -eq 0 ]

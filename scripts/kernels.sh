@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-2.0
+# Finding, preparing and booting test kernels; sourced by check.sh and
+# demo.sh after lib.sh.  Expects $src (the kernel source) and $top.
+
+# The newest installed Debian kernel of each series, image and headers both.
+default_kernels() {
+	local series r
+	for series in 6.1 6.12; do
+		for r in $(ls /boot 2>/dev/null | sed -n "s/^vmlinuz-\($series\.[0-9].*-amd64\)$/\1/p" | sort -rV); do
+			[ -d "/lib/modules/$r/build" ] || [ -d "/usr/src/linux-headers-$r" ] || continue
+			echo "$r"
+			break
+		done
+	done
+	echo debug
+}
+
+# KVM is used only if a guest really runs under it: on nested setups
+# /dev/kvm opens fine but the guest dies with "KVM internal error".
+probe_accel() {
+	local image=$1 log pid i
+	[ -n "${MMDEMO_ACCEL:-}" ] && { echo "$MMDEMO_ACCEL"; return; }
+	[ -r /dev/kvm ] && [ -w /dev/kvm ] || { echo tcg; return; }
+	log=$(mktemp -d)
+	qemu-system-x86_64 -accel kvm -cpu host -m 256M -nodefaults -display none \
+		-no-reboot -kernel "$image" -append "console=ttyS0 panic=-1" \
+		-serial "file:$log/console" </dev/null >"$log/stderr" 2>&1 &
+	pid=$!
+	for i in $(seq 100); do
+		grep -qs 'Linux version' "$log/console" && break
+		grep -qs 'KVM internal error' "$log/stderr" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	if grep -qs 'Linux version' "$log/console"; then echo kvm; else echo tcg; fi
+	rm -rf "$log"
+}
+
+# Debian's images are compressed bzImages; under TCG decompressing 6.1's
+# xz payload alone takes seconds.  Kernels with PVH boot the extracted
+# ELF directly: extract it once into the cache.
+bootable_image() {
+	local r=$1 image=/boot/vmlinuz-$1 out
+	grep -q '^CONFIG_PVH=y' "/boot/config-$r" 2>/dev/null || { echo "$image"; return; }
+	out=$MMDEMO_CACHE/vmlinux/$r
+	if [ ! -s "$out" ] || [ "$out" -ot "$image" ]; then
+		mkdir -p "$(dirname "$out")"
+		bash "$src/scripts/extract-vmlinux" "$image" >"$out.tmp" 2>/dev/null && mv "$out.tmp" "$out" ||
+			{ rm -f "$out.tmp"; echo "$image"; return; }
+	fi
+	echo "$out"
+}
+
+# resolve_kernel NAME: sets kdir (build tree), image (what qemu boots) and
+# extra (kernel arguments) for a Debian release or "debug".
+resolve_kernel() {
+	local k=$1
+
+	extra=
+	if [ "$k" = debug ]; then
+		kdir=$("$top/scripts/build-debug-kernel.sh")
+		image=$kdir/arch/x86/boot/bzImage
+		# KASAN reports must stop the run; KFENCE is sampled, not free.
+		extra="kasan.fault=panic kfence.sample_interval=10 pci=noacpi"
+		return
+	fi
+	kdir=/lib/modules/$k/build
+	[ -d "$kdir" ] || kdir=/usr/src/linux-headers-$k
+	[ -d "$kdir" ] && [ -f "/boot/vmlinuz-$k" ] ||
+		die "kernel $k: need /boot/vmlinuz-$k and its headers (apt-get install linux-image-$k linux-headers-$k)"
+	image=$(bootable_image "$k")
+}
+
+# build_module KDIR OUT: builds kmod/ against KDIR in OUT/kmod with W=1;
+# any warning fails it (-Werror for the compiler, the grep for modpost).
+build_module() {
+	local kdir=$1 out=$2
+
+	mkdir -p "$out/kmod"
+	cp -p "$top"/kmod/*.[ch] "$top/kmod/Kbuild" "$top/kmod/Makefile" "$out/kmod/"
+	note "$(basename "$out"): building the module (W=1, warnings are errors)"
+	if ! make -s -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
+		KCFLAGS=-Werror >"$out/kmod-build.log" 2>&1 ||
+		grep -qi 'warning' "$out/kmod-build.log"; then
+		cat "$out/kmod-build.log" >&2
+		return 1
+	fi
+}
+
+# Prints the path of the kernel's usr/gen_init_cpio, building it once.
+gen_init_cpio() {
+	local bin=$MMDEMO_CACHE/bin/gen_init_cpio
+
+	if [ ! -x "$bin" ]; then
+		mkdir -p "$(dirname "$bin")"
+		cc -O2 -o "$bin" "$1/usr/gen_init_cpio.c" || die "cannot build gen_init_cpio"
+	fi
+	echo "$bin"
+}
