@@ -73,7 +73,8 @@ static int run_map(struct cli *cli, int argc, char **argv)
 	unsigned char *vec;
 	uint32_t *counts;
 	size_t *order, ps = cli->page_size;
-	int c, err, kpf, dirty_known = 0;
+	int c, err, kpf;
+	bool dirty_known;
 	char *map, *grid;
 
 	while ((c = cli_getopt(cli, &cmd_map, argc, argv, "n:o:t:whjD:", options)) != -1) {
@@ -141,13 +142,11 @@ static int run_map(struct cli *cli, int argc, char **argv)
 		err = mmdemo_pagemap(0, map, nr, ptes);
 	if (err)
 		goto out;
+	/* Only root may read page flags (and see the PFNs to index them). */
 	kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	for (size_t i = 0; i < nr; i++) {
-		int d = page_dirty(kpf, &ptes[i]);
-
-		dirty_known |= d >= 0;
-		grid[i] = page_char(vec[i], counts[i], d);
-	}
+	dirty_known = kpf >= 0;
+	for (size_t i = 0; i < nr; i++)
+		grid[i] = page_char(vec[i], counts[i], page_dirty(kpf, &ptes[i]));
 	if (kpf >= 0)
 		close(kpf);
 

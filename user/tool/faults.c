@@ -238,6 +238,7 @@ void faults_report(struct cli *cli, const struct faults_opts *o,
 	    (unsigned long long)(sm->private_clean + sm->private_dirty),
 	    (unsigned long long)sm->private_clean, (unsigned long long)sm->private_dirty,
 	    (unsigned long long)sm->anonymous);
+	explain(cli, "             (smaps calls a page Shared only while two or more processes map it)");
 	say(cli, "  device     %llu faults served, %llu pages resident, %llu live VMAs",
 	    (unsigned long long)run->stats.faults,
 	    (unsigned long long)run->stats.pages_resident,
