@@ -44,7 +44,8 @@ for k in "${kernels[@]}"; do
 		continue
 	fi
 	"$here/mkinitramfs.sh" "$gen_init_cpio" "$out/initramfs.cpio" \
-		"$out/kmod/mmdemo.ko" "$params" --tool "$tool" "$tests_dir"/*
+		"$out/kmod/mmdemo.ko" "$params" --tool "$tool" \
+		--modules "$(module_tree "$out")" "$tests_dir"/*
 
 	rm -f "$out/result"
 	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" "$extra" || true

@@ -89,6 +89,19 @@ build_module() {
 	fi
 }
 
+# module_tree OUT: OUT/modules/lib/modules/RELEASE/extra/mmdemo.ko with the
+# depmod indexes libkmod reads, so the guest can load mmdemo by name.
+module_tree() {
+	local out=$1 ko=$1/kmod/mmdemo.ko release tree=$1/modules
+
+	release=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
+	rm -rf "$tree"
+	mkdir -p "$tree/lib/modules/$release/extra"
+	cp "$ko" "$tree/lib/modules/$release/extra/"
+	depmod -b "$tree" "$release" || die "depmod failed for $release"
+	echo "$tree"
+}
+
 # Prints the path of the kernel's usr/gen_init_cpio, building it once.
 gen_init_cpio() {
 	local bin=$MMDEMO_CACHE/bin/gen_init_cpio

@@ -4,11 +4,12 @@
 # the module, the test programs and every shared library they need.
 #
 #   mkinitramfs.sh GEN_INIT_CPIO OUT.cpio MODULE.ko PARAMS [--tool T]
-#                  [--script S] TEST...
+#                  [--script S] [--modules DIR] TEST...
 #
 # --tool puts the mmdemo program beside the module, in /mmdemo (on PATH);
 # --script becomes /mmdemo/script, which guest-init.sh runs instead of the
-# tests.
+# tests; --modules copies DIR/lib/modules (a depmod'ed tree) into the
+# image, so that the module can also be loaded by name.
 # The archive is written by the kernel's usr/gen_init_cpio, which can create
 # /dev/console without root.  It is left uncompressed: under TCG the kernel
 # would spend longer decompressing it than qemu spends loading it.
@@ -16,11 +17,12 @@ set -euo pipefail
 
 gen_init_cpio=$1 out=$2 ko=$3 params=$4
 shift 4
-tool= script=
+tool= script= moddir=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--tool) tool=$2; shift 2 ;;
 	--script) script=$2; shift 2 ;;
+	--modules) moddir=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -65,6 +67,11 @@ if [ -n "$tool" ]; then
 	add_libs "$tool"
 fi
 [ -z "$script" ] || add_file /mmdemo/script "$script" 0755
+if [ -n "$moddir" ]; then
+	while read -r f; do
+		add_file "/${f#"$moddir"/}" "$f" 0644
+	done < <(find "$moddir/lib/modules" -type f)
+fi
 for t in "$@"; do
 	add_file "/mmdemo/tests/$(basename "$t")" "$t" 0755
 	add_libs "$t"

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -425,6 +426,18 @@ TEST_F(tool, bad_arguments_get_one_clear_line_and_status_2)
 	EXPECT_EQ(0, strncmp(r->out, "mmdemo ", 7));
 }
 
+/* Whether mmdemo.ko is installed for the running kernel (extra/). */
+static bool installed(void)
+{
+	char path[300];
+	struct utsname u;
+
+	if (uname(&u))
+		return false;
+	snprintf(path, sizeof(path), "/lib/modules/%s/extra/mmdemo.ko", u.release);
+	return !access(path, R_OK);
+}
+
 /* Last: it unloads and reloads the module through the tool (libkmod). */
 TEST_F(tool, load_and_unload_through_libkmod)
 {
@@ -448,6 +461,15 @@ TEST_F(tool, load_and_unload_through_libkmod)
 	EXPECT_EQ(1, tool(r, "unload", NULL));
 	EXPECT_NE(NULL, strstr(r->err, "not currently loaded")) TH_LOG("%s", r->err);
 	EXPECT_EQ(1, tool(r, "load", "/nonexistent/mmdemo.ko", NULL));
+
+	/* By name, when the module is installed where libkmod looks. */
+	if (installed()) {
+		EXPECT_EQ(0, tool(r, "load", "mmdemo", NULL)) TH_LOG("%s", r->err);
+		EXPECT_EQ(0, access(DEV_PATH, F_OK));
+		EXPECT_EQ(0, tool(r, "unload", NULL)) TH_LOG("%s", r->err);
+	}
+	EXPECT_EQ(1, tool(r, "load", "no_such_module_xyz", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "no_such_module_xyz")) TH_LOG("%s", r->err);
 
 	ASSERT_EQ(0, tool(r, "load", ko, "size=1048576", NULL)) TH_LOG("%s", r->err);
 	ASSERT_EQ(0, tool(r, "info", "--json", NULL));
