@@ -32,6 +32,19 @@ int cli_getopt(struct cli *cli, const struct cmd *cmd, int argc, char **argv,
 	}
 }
 
+int cli_no_args(struct cli *cli, const struct cmd *cmd, int argc, char **argv)
+{
+	static const struct option common[] = { CLI_COMMON_OPTIONS, { 0 } };
+	int c;
+
+	while ((c = cli_getopt(cli, cmd, argc, argv, "hjD:", common)) != -1)
+		if (c == 'h' || c == '?')
+			return c == 'h' ? 0 : EXIT_USAGE;
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	return -1;
+}
+
 static void vreport(struct cli *cli, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "mmdemo%s%s: ", cli->cmd ? " " : "", cli->cmd ? cli->cmd : "");

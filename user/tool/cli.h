@@ -45,6 +45,12 @@ enum { EXIT_USAGE = 2 };
 int cli_getopt(struct cli *cli, const struct cmd *cmd, int argc, char **argv,
 	       const char *shortopts, const struct option *longopts);
 
+/*
+ * For commands with only the common options and no arguments: returns -1
+ * to go on, or the exit status to return (after --help or a usage error).
+ */
+int cli_no_args(struct cli *cli, const struct cmd *cmd, int argc, char **argv);
+
 /* "mmdemo CMD: message" on stderr; they return the exit status to use. */
 int cli_fail(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -13,8 +13,6 @@ static const char info_help[] =
 "statistics since load or the last reset: faults served, pages allocated\n"
 "and resident, live VMAs and mmap() calls.\n";
 
-static const struct option options[] = { CLI_COMMON_OPTIONS, { 0 } };
-
 static int run_info(struct cli *cli, int argc, char **argv)
 {
 	struct mmdemo_stats st;
@@ -22,11 +20,9 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	struct mmdemo_dev *dev;
 	int c, err;
 
-	while ((c = cli_getopt(cli, &cmd_info, argc, argv, "hjD:", options)) != -1)
-		if (c == 'h' || c == '?')
-			return c == 'h' ? 0 : EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	c = cli_no_args(cli, &cmd_info, argc, argv);
+	if (c >= 0)
+		return c;
 	if (cli_open(cli, O_RDONLY, &dev))
 		return 1;
 	err = mmdemo_dev_info(dev, &info);

@@ -114,11 +114,9 @@ static int run_unload(struct cli *cli, int argc, char **argv)
 	struct mmdemo_kmod *kmod;
 	int c, err;
 
-	while ((c = cli_getopt(cli, &cmd_unload, argc, argv, "hjD:", common_only)) != -1)
-		if (c == 'h' || c == '?')
-			return c == 'h' ? 0 : EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	c = cli_no_args(cli, &cmd_unload, argc, argv);
+	if (c >= 0)
+		return c;
 	err = mmdemo_kmod_new(&kmod);
 	if (err)
 		return cli_fail(cli, "libkmod: %s", strerror(-err));
@@ -165,11 +163,9 @@ static int run_status(struct cli *cli, int argc, char **argv)
 	bool node, have_dev;
 	int c, err;
 
-	while ((c = cli_getopt(cli, &cmd_status, argc, argv, "hjD:", common_only)) != -1)
-		if (c == 'h' || c == '?')
-			return c == 'h' ? 0 : EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	c = cli_no_args(cli, &cmd_status, argc, argv);
+	if (c >= 0)
+		return c;
 	err = mmdemo_kmod_new(&kmod);
 	if (err)
 		return cli_fail(cli, "libkmod: %s", strerror(-err));

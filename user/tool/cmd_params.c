@@ -28,8 +28,6 @@ static const char params_help[] =
 "and the metrics: page size, virtual address range, Rss, shared and\n"
 "private pages (smaps), faults (getrusage and the device).\n";
 
-static const struct option options[] = { CLI_COMMON_OPTIONS, { 0 } };
-
 struct demo {
 	struct cli *cli;
 	int fd;
@@ -257,11 +255,9 @@ static int run_params(struct cli *cli, int argc, char **argv)
 	struct demo d = { .cli = cli, .ps = cli->page_size };
 	int c;
 
-	while ((c = cli_getopt(cli, &cmd_params, argc, argv, "hjD:", options)) != -1)
-		if (c == 'h' || c == '?')
-			return c == 'h' ? 0 : EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	c = cli_no_args(cli, &cmd_params, argc, argv);
+	if (c >= 0)
+		return c;
 	if (cli_open(cli, O_RDWR, &dev))
 		return 1;
 	d.fd = mmdemo_dev_fd(dev);

@@ -23,8 +23,6 @@ static const char prot_help[] =
 "report is what the kernel did to it: ok, the errno of the call it\n"
 "refused, or the signal that killed the child.  Nothing is assumed.\n";
 
-static const struct option options[] = { CLI_COMMON_OPTIONS, { 0 } };
-
 /* x86 "ret": a device page that holds it can be called as a function. */
 #define X86_RET 0xc3
 
@@ -164,11 +162,9 @@ static int run_prot(struct cli *cli, int argc, char **argv)
 	char buf[64];
 	int c;
 
-	while ((c = cli_getopt(cli, &cmd_prot, argc, argv, "hjD:", options)) != -1)
-		if (c == 'h' || c == '?')
-			return c == 'h' ? 0 : EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	c = cli_no_args(cli, &cmd_prot, argc, argv);
+	if (c >= 0)
+		return c;
 	/* Fail early and clearly if the device cannot be opened at all. */
 	if (cli_open(cli, O_RDWR, &dev))
 		return 1;

@@ -15,8 +15,6 @@ static const char tour_help[] =
 "sharing between processes, and the arguments of mmap().  Resets the\n"
 "device first when nothing maps it, so the numbers start from zero.\n";
 
-static const struct option options[] = { CLI_COMMON_OPTIONS, { 0 } };
-
 struct step {
 	const char *title;
 	const char *const *text;	/* paragraphs, NULL-terminated */
@@ -88,11 +86,9 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 	struct mmdemo_dev *dev;
 	int c, err, failed = 0;
 
-	while ((c = cli_getopt(cli, &cmd_tour, argc, argv, "hjD:", options)) != -1)
-		if (c == 'h' || c == '?')
-			return c == 'h' ? 0 : EXIT_USAGE;
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	c = cli_no_args(cli, &cmd_tour, argc, argv);
+	if (c >= 0)
+		return c;
 	if (cli_open(cli, O_RDWR, &dev))
 		return 1;
 	err = mmdemo_dev_reset(dev);

@@ -47,6 +47,7 @@ int main(int argc, char **argv)
 	};
 	const struct cmd *cmd;
 	const char *nc = getenv("NO_COLOR");
+	char prog[32];
 
 	cli.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	if (argc < 2) {
@@ -85,8 +86,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cli.cmd = cmd->name;
-	if (cli.json)
-		cli.color = false;
 	json_init(&cli.j, stdout);
+	/* getopt names the program in its messages: make it "mmdemo CMD". */
+	snprintf(prog, sizeof(prog), "mmdemo %s", cmd->name);
+	argv[1] = prog;
 	return cmd->run(&cli, argc - 1, argv + 1);
 }
