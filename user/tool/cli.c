@@ -45,6 +45,34 @@ int cli_no_args(struct cli *cli, const struct cmd *cmd, int argc, char **argv)
 	return -1;
 }
 
+int cli_opt_pages(struct cli *cli, const char *arg, uint64_t max, uint64_t *pages)
+{
+	if (parse_number(arg, 1, max, pages))
+		return cli_usage(cli, "--pages '%s': expected a number from 1 to %llu",
+				 arg, (unsigned long long)max);
+	return 0;
+}
+
+int cli_opt_offset(struct cli *cli, const char *arg, uint64_t *offset)
+{
+	if (parse_size(arg, offset))
+		return cli_usage(cli, "--offset '%s': expected a size such as 8192, 16k or 1M",
+				 arg);
+	if (*offset % cli->page_size)
+		return cli_usage(cli, "--offset '%s' is not a multiple of the page size (%zu)",
+				 arg, cli->page_size);
+	return 0;
+}
+
+int cli_opt_pattern(struct cli *cli, const char *opt, const char *arg,
+		    struct pattern *pattern)
+{
+	if (parse_pattern(arg, pattern))
+		return cli_usage(cli, "%s '%s': expected sequential, random or stride:K",
+				 opt, arg);
+	return 0;
+}
+
 static void vreport(struct cli *cli, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "mmdemo%s%s: ", cli->cmd ? " " : "", cli->cmd ? cli->cmd : "");

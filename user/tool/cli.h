@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "libmmdemo.h"
+#include "parse.h"
 
 #define MMDEMO_VERSION	"0.1.0"
 
@@ -50,6 +51,15 @@ int cli_getopt(struct cli *cli, const struct cmd *cmd, int argc, char **argv,
  * to go on, or the exit status to return (after --help or a usage error).
  */
 int cli_no_args(struct cli *cli, const struct cmd *cmd, int argc, char **argv);
+
+/*
+ * Option values spelled and checked the same way in every command.  Each
+ * returns 0, or reports the bad value and returns EXIT_USAGE.
+ */
+int cli_opt_pages(struct cli *cli, const char *arg, uint64_t max, uint64_t *pages);
+int cli_opt_offset(struct cli *cli, const char *arg, uint64_t *offset);
+int cli_opt_pattern(struct cli *cli, const char *opt, const char *arg,
+		    struct pattern *pattern);
 
 /* "mmdemo CMD: message" on stderr; they return the exit status to use. */
 int cli_fail(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

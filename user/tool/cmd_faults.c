@@ -53,14 +53,12 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	while ((c = cli_getopt(cli, &cmd_faults, argc, argv, "n:o:wp:qhjD:", options)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_number(optarg, 1, 1 << 20, &o.nr_pages))
-				return cli_usage(cli, "--pages '%s': expected a number from 1 to %d",
-						 optarg, 1 << 20);
+			if (cli_opt_pages(cli, optarg, 1 << 20, &o.nr_pages))
+				return EXIT_USAGE;
 			break;
 		case 'o':
-			if (parse_size(optarg, &o.offset))
-				return cli_usage(cli, "--offset '%s': expected a size such as 8192 or 1M",
-						 optarg);
+			if (cli_opt_offset(cli, optarg, &o.offset))
+				return EXIT_USAGE;
 			break;
 		case 'S':
 			o.private = false;
@@ -72,9 +70,8 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 			o.write = true;
 			break;
 		case 'p':
-			if (parse_pattern(optarg, &o.pattern))
-				return cli_usage(cli, "--pattern '%s': expected sequential, random or stride:K",
-						 optarg);
+			if (cli_opt_pattern(cli, "--pattern", optarg, &o.pattern))
+				return EXIT_USAGE;
 			break;
 		case 's':
 			if (parse_number(optarg, 0, UINT64_MAX, &o.seed))
@@ -89,9 +86,6 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if (o.offset % cli->page_size)
-		return cli_usage(cli, "--offset %llu is not a multiple of the page size (%zu)",
-				 (unsigned long long)o.offset, cli->page_size);
 
 	if (cli_open(cli, o.write && !o.private ? O_RDWR : O_RDONLY, &dev))
 		return 1;

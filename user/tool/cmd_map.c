@@ -80,17 +80,16 @@ static int run_map(struct cli *cli, int argc, char **argv)
 	while ((c = cli_getopt(cli, &cmd_map, argc, argv, "n:o:t:whjD:", options)) != -1) {
 		switch (c) {
 		case 'n':
-			if (parse_number(optarg, 1, 1 << 16, &nr))
-				return cli_usage(cli, "--pages '%s': expected 1 to 65536", optarg);
+			if (cli_opt_pages(cli, optarg, 1 << 16, &nr))
+				return EXIT_USAGE;
 			break;
 		case 'o':
-			if (parse_size(optarg, &offset) || offset % ps)
-				return cli_usage(cli, "--offset '%s': expected a multiple of %zu", optarg, ps);
+			if (cli_opt_offset(cli, optarg, &offset))
+				return EXIT_USAGE;
 			break;
 		case 't':
-			if (parse_pattern(optarg, &touch))
-				return cli_usage(cli, "--touch '%s': expected sequential, random or stride:K",
-						 optarg);
+			if (cli_opt_pattern(cli, "--touch", optarg, &touch))
+				return EXIT_USAGE;
 			do_touch = true;
 			break;
 		case 'w':

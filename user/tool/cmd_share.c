@@ -314,9 +314,8 @@ static int run_share(struct cli *cli, int argc, char **argv)
 
 	while ((c = cli_getopt(cli, &cmd_share, argc, argv, "o:hjD:", options)) != -1) {
 		if (c == 'o') {
-			if (parse_size(optarg, &offset) || offset % cli->page_size)
-				return cli_usage(cli, "--offset '%s': expected a multiple of the page size (%zu)",
-						 optarg, cli->page_size);
+			if (cli_opt_offset(cli, optarg, &offset))
+				return EXIT_USAGE;
 			continue;
 		}
 		return c == 'h' ? 0 : EXIT_USAGE;
