@@ -18,6 +18,8 @@ pkgs=(
 	# the stock kernels to test on, with headers to build against
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	# 6.12's headers generate BTF for every module, with pahole
+	pahole
 	# harness headers, checkpatch.pl and the debug kernel's source
 	linux-source-6.12
 	# lint
