@@ -4,7 +4,19 @@
  *
  * One device, one buffer: every open of /dev/mmdemo sees the same pages, as
  * with device memory.  Pages are allocated on first touch and kept in an
- * xarray indexed by page offset until reset or module unload.
+ * xarray indexed by page offset until reset, a shrink or module unload.
+ *
+ * Locking, outermost first:
+ *   mmap_lock or the VMA lock  held by the core around ->mmap and ->fault
+ *   dev->lock                  shared: mmap(), read(), write()
+ *                              exclusive: reset, resize
+ *   page lock                  a fault holds it until the PTE is installed;
+ *                              a shrink holds it to remove the page
+ *   i_mmap_rwsem               taken by unmap_mapping_range() (zap, shrink),
+ *                              with no page lock held
+ * The fault path takes no device-wide lock.  It finds pages under RCU and
+ * orders itself against a shrink with the page lock, as the page cache
+ * does against truncate: see mmdemo_page_get() and mmdemo_ioctl_resize().
  */
 #ifndef _MMDEMO_H
 #define _MMDEMO_H
@@ -20,8 +32,9 @@
 
 struct mmdemo_dev {
 	struct miscdevice misc;
-	u64 size;		/* bytes, a multiple of PAGE_SIZE; fixed at load */
-	pgoff_t nr_pages;
+	pgoff_t capacity;	/* pages: the size parameter, fixed at load */
+	pgoff_t nr_pages;	/* current size, <= capacity; written under @lock */
+	struct inode *inode;	/* its i_mapping is every open file's f_mapping */
 
 	/*
 	 * Page offset -> struct page.  The xarray holds one reference on each
@@ -30,16 +43,14 @@ struct mmdemo_dev {
 	struct xarray pages;
 
 	/*
-	 * @lock keeps reset from freeing pages under someone who may look
-	 * them up without a live VMA: mmap() (which creates the first VMA),
-	 * read() and write() take it shared, reset takes it exclusive.  The
-	 * fault path does not take it: a fault runs inside a live VMA, and
-	 * reset refuses to run while @vmas is non-zero.  Lock order:
-	 * mmap_lock -> @lock (mmap); nothing faults while holding @lock.
+	 * @lock orders size changes and reset against mmap(), read() and
+	 * write(), which check the size or look up pages outside any VMA.
+	 * Nothing faults while holding it: read() and write() drop it before
+	 * copying to or from user memory.
 	 */
 	struct rw_semaphore lock;
 
-	atomic_t *fault_counts;		/* per page, nr_pages entries */
+	atomic_t *fault_counts;		/* per page, capacity entries */
 	atomic64_t faults;
 	atomic64_t pages_allocated;
 	atomic64_t pages_resident;
@@ -53,10 +64,20 @@ static inline struct mmdemo_dev *mmdemo_from_file(struct file *file)
 	return container_of(file->private_data, struct mmdemo_dev, misc);
 }
 
+/* The current size in bytes; it changes only under dev->lock. */
+static inline u64 mmdemo_size(struct mmdemo_dev *dev)
+{
+	return (u64)READ_ONCE(dev->nr_pages) << PAGE_SHIFT;
+}
+
 /* mmdemo_pages.c: the page store */
 struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff);
 struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff);
-void mmdemo_pages_free(struct mmdemo_dev *dev);
+void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first);
+
+/* mmdemo_inode.c: the address_space shared by every open */
+int mmdemo_inode_init(struct mmdemo_dev *dev);
+void mmdemo_inode_exit(struct mmdemo_dev *dev);
 
 /* mmdemo_mmap.c: mmap() and the VMA operations */
 int mmdemo_mmap(struct file *file, struct vm_area_struct *vma);

@@ -5,6 +5,7 @@
  * handler serves 32-bit callers through compat_ptr_ioctl().
  */
 #include <linux/fs.h>
+#include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/mmdemo.h>
@@ -14,7 +15,7 @@
 static int mmdemo_ioctl_info(struct mmdemo_dev *dev, void __user *argp)
 {
 	struct mmdemo_info info = {
-		.size		= dev->size,
+		.size		= mmdemo_size(dev),
 		.page_size	= PAGE_SIZE,
 		.version	= MMDEMO_API_VERSION,
 	};
@@ -43,8 +44,9 @@ static int mmdemo_ioctl_page_faults(struct mmdemo_dev *dev,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.pad || !req.nr_pages || req.first_page >= dev->nr_pages ||
-	    req.nr_pages > dev->nr_pages - req.first_page)
+	/* Counts exist for the whole capacity: a shrink keeps their history. */
+	if (req.pad || !req.nr_pages || req.first_page >= dev->capacity ||
+	    req.nr_pages > dev->capacity - req.first_page)
 		return -EINVAL;
 
 	for (i = 0; i < req.nr_pages; i++) {
@@ -72,8 +74,8 @@ static int mmdemo_ioctl_reset(struct mmdemo_dev *dev, struct file *file)
 		ret = -EBUSY;
 		goto out;
 	}
-	mmdemo_pages_free(dev);
-	for (i = 0; i < dev->nr_pages; i++)
+	mmdemo_pages_truncate(dev, 0);
+	for (i = 0; i < dev->capacity; i++)
 		atomic_set(&dev->fault_counts[i], 0);
 	atomic64_set(&dev->faults, 0);
 	atomic64_set(&dev->pages_allocated, 0);
@@ -81,6 +83,46 @@ static int mmdemo_ioctl_reset(struct mmdemo_dev *dev, struct file *file)
 out:
 	up_write(&dev->lock);
 	return ret;
+}
+
+/* Every mapping of the device, in every process, loses its PTEs. */
+static int mmdemo_ioctl_zap(struct mmdemo_dev *dev)
+{
+	unmap_mapping_range(dev->inode->i_mapping, 0, 0, 1);
+	return 0;
+}
+
+static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, struct file *file,
+			       u64 __user *uarg)
+{
+	pgoff_t old, new;
+	u64 bytes;
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (get_user(bytes, uarg))
+		return -EFAULT;
+	if (!bytes || bytes > ((u64)dev->capacity << PAGE_SHIFT))
+		return -EINVAL;
+	new = PAGE_ALIGN(bytes) >> PAGE_SHIFT;
+
+	down_write(&dev->lock);
+	old = dev->nr_pages;
+	WRITE_ONCE(dev->nr_pages, new);
+	if (new < old) {
+		/*
+		 * Pairs with smp_mb() in mmdemo_page_get(): a fault storing a
+		 * page past the new end either sees the new size or is seen
+		 * by the truncation.  Truncate first, then unmap, so that a
+		 * PTE installed before a page was removed is unmapped too.
+		 */
+		smp_mb();
+		mmdemo_pages_truncate(dev, new);
+		unmap_mapping_range(dev->inode->i_mapping,
+				    (loff_t)new << PAGE_SHIFT, 0, 1);
+	}
+	up_write(&dev->lock);
+	return 0;
 }
 
 long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -97,6 +139,10 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mmdemo_ioctl_page_faults(dev, argp);
 	case MMDEMO_IOC_RESET:
 		return mmdemo_ioctl_reset(dev, file);
+	case MMDEMO_IOC_ZAP:
+		return mmdemo_ioctl_zap(dev);
+	case MMDEMO_IOC_RESIZE:
+		return mmdemo_ioctl_resize(dev, file, argp);
 	default:
 		return -ENOTTY;
 	}

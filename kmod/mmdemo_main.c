@@ -12,6 +12,7 @@
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
+#include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
@@ -38,30 +39,35 @@ static ssize_t mmdemo_rw_iter(struct kiocb *iocb, struct iov_iter *iter,
 			      bool write)
 {
 	struct mmdemo_dev *dev = mmdemo_from_file(iocb->ki_filp);
+	u64 size = mmdemo_size(dev);
 	loff_t pos = iocb->ki_pos;
 	ssize_t done = 0, err = 0;
 
 	if (!iov_iter_count(iter))
 		return 0;
-	if (pos >= dev->size)
+	if (pos >= size)
 		return write ? -ENOSPC : 0;
 
-	while (iov_iter_count(iter) && pos < dev->size) {
+	while (iov_iter_count(iter) && pos < size) {
 		size_t off = offset_in_page(pos);
 		size_t len = min3(PAGE_SIZE - off, iov_iter_count(iter),
-				  (size_t)(dev->size - pos));
+				  (size_t)(size - pos));
 		pgoff_t pgoff = pos >> PAGE_SHIFT;
 		struct page *page;
 		size_t copied;
 
 		down_read(&dev->lock);
-		if (write)
+		if (write) {
 			page = mmdemo_page_get(dev, pgoff);
-		else
+			/* Locked only to order against a shrink: not held to copy. */
+			if (!IS_ERR(page))
+				unlock_page(page);
+		} else {
 			page = mmdemo_page_lookup(dev, pgoff);
+		}
 		up_read(&dev->lock);
 		if (IS_ERR(page)) {
-			err = PTR_ERR(page);
+			err = PTR_ERR(page) == -ENXIO ? -ENOSPC : PTR_ERR(page);
 			break;
 		}
 
@@ -104,12 +110,20 @@ static ssize_t mmdemo_write_iter(struct kiocb *iocb, struct iov_iter *from)
 static loff_t mmdemo_llseek(struct file *file, loff_t offset, int whence)
 {
 	return fixed_size_llseek(file, offset, whence,
-				 mmdemo_from_file(file)->size);
+				 mmdemo_size(mmdemo_from_file(file)));
+}
+
+/* Every open shares one address_space, so zap and resize reach every VMA. */
+static int mmdemo_open(struct inode *inode, struct file *file)
+{
+	file->f_mapping = mmdemo_from_file(file)->inode->i_mapping;
+	return 0;
 }
 
 /* .owner pins the module for every open file and every VMA's vm_file. */
 static const struct file_operations mmdemo_fops = {
 	.owner		= THIS_MODULE,
+	.open		= mmdemo_open,
 	.llseek		= mmdemo_llseek,
 	.read_iter	= mmdemo_read_iter,
 	.write_iter	= mmdemo_write_iter,
@@ -133,32 +147,40 @@ static int __init mmdemo_init(void)
 		return -EINVAL;
 	}
 
-	dev->size = PAGE_ALIGN(size_param);
-	dev->nr_pages = dev->size >> PAGE_SHIFT;
-	dev->fault_counts = kvcalloc(dev->nr_pages, sizeof(*dev->fault_counts),
+	dev->capacity = PAGE_ALIGN(size_param) >> PAGE_SHIFT;
+	dev->nr_pages = dev->capacity;
+	dev->fault_counts = kvcalloc(dev->capacity, sizeof(*dev->fault_counts),
 				     GFP_KERNEL);
 	if (!dev->fault_counts)
 		return -ENOMEM;
 	xa_init(&dev->pages);
 	init_rwsem(&dev->lock);
+	ret = mmdemo_inode_init(dev);
+	if (ret)
+		goto free_counts;
 
 	dev->misc.minor = MISC_DYNAMIC_MINOR;
 	dev->misc.name = "mmdemo";
 	dev->misc.fops = &mmdemo_fops;
 	dev->misc.mode = mode_param;
 	ret = misc_register(&dev->misc);
-	if (ret) {
-		kvfree(dev->fault_counts);
-		return ret;
-	}
+	if (ret)
+		goto exit_inode;
 	return 0;
+
+exit_inode:
+	mmdemo_inode_exit(dev);
+free_counts:
+	kvfree(dev->fault_counts);
+	return ret;
 }
 
 /* No file is open and no VMA exists: each would hold a module reference. */
 static void __exit mmdemo_exit(void)
 {
 	misc_deregister(&mmdemo_dev.misc);
-	mmdemo_pages_free(&mmdemo_dev);
+	mmdemo_pages_truncate(&mmdemo_dev, 0);
+	mmdemo_inode_exit(&mmdemo_dev);
 	kvfree(mmdemo_dev.fault_counts);
 }
 

@@ -30,25 +30,23 @@ static void mmdemo_vm_close(struct vm_area_struct *vma)
 }
 
 /*
- * Hands the core a referenced page; the core locks it, installs the PTE
- * and, for a write to a MAP_PRIVATE mapping, copies it first (COW).
+ * Hands the core a referenced, locked page; the core installs the PTE
+ * under that lock (so a shrink cannot slip in between) and, for a write to
+ * a MAP_PRIVATE mapping, copies the page first (COW).
  */
 static vm_fault_t mmdemo_vm_fault(struct vm_fault *vmf)
 {
 	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
 	struct page *page;
 
-	if (vmf->pgoff >= dev->nr_pages)
-		return VM_FAULT_SIGBUS;
-
 	page = mmdemo_page_get(dev, vmf->pgoff);
 	if (IS_ERR(page))
-		return VM_FAULT_OOM;
+		return PTR_ERR(page) == -ENXIO ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 
 	atomic_inc(&dev->fault_counts[vmf->pgoff]);
 	atomic64_inc(&dev->faults);
 	vmf->page = page;
-	return 0;
+	return VM_FAULT_LOCKED;
 }
 
 static const struct vm_operations_struct mmdemo_vm_ops = {
@@ -61,15 +59,7 @@ int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mmdemo_dev *dev = mmdemo_from_file(file);
 	unsigned long pages = vma_pages(vma);
-
-	/*
-	 * For character devices the core lets vm_pgoff reach ULONG_MAX, so
-	 * compare in a form that cannot overflow.  ENXIO is what POSIX
-	 * specifies for a range outside the object.
-	 */
-	if (vma->vm_pgoff >= dev->nr_pages ||
-	    pages > dev->nr_pages - vma->vm_pgoff)
-		return -ENXIO;
+	int ret = 0;
 
 	/*
 	 * DONTEXPAND: mremap() must not grow the VMA past what was checked.
@@ -79,10 +69,20 @@ int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_ops = &mmdemo_vm_ops;
 	vma->vm_private_data = dev;
 
-	/* Shared with reset: a VMA must not appear while it frees pages. */
+	/* Shared with reset and resize: the size cannot change under us. */
 	down_read(&dev->lock);
-	atomic64_inc(&dev->vmas);
+	/*
+	 * For character devices the core lets vm_pgoff reach ULONG_MAX, so
+	 * compare in a form that cannot overflow.  ENXIO is what POSIX
+	 * specifies for a range outside the object.
+	 */
+	if (vma->vm_pgoff >= dev->nr_pages ||
+	    pages > dev->nr_pages - vma->vm_pgoff) {
+		ret = -ENXIO;
+	} else {
+		atomic64_inc(&dev->vmas);
+		atomic64_inc(&dev->mmaps);
+	}
 	up_read(&dev->lock);
-	atomic64_inc(&dev->mmaps);
-	return 0;
+	return ret;
 }

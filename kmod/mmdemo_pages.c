@@ -2,35 +2,46 @@
 /*
  * The page store: device memory that exists only where it was touched.
  *
- * Callers must keep mmdemo_pages_free() away while they use a returned
- * page pointer to take a reference: either they run inside a live VMA
- * (faults) or they hold dev->lock (read, write).  Once the caller owns a
- * reference the page outlives any reset.
+ * The xarray holds one reference on each page; every user (a PTE, read(),
+ * write()) takes its own, so a page removed from the store lives on until
+ * its last user is done with it.
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched.h>
 
 #include "mmdemo.h"
 
-/* Returns the page at @pgoff with a reference taken, or NULL if never touched. */
+/*
+ * Returns the page at @pgoff with a reference taken, or NULL.  Pages can
+ * be removed concurrently (shrink), so the reference is taken only if the
+ * page is still live, and the entry is checked again afterwards: the
+ * page cache's lockless lookup, on struct pages that never go away.
+ */
 struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff)
 {
-	struct page *page = xa_load(&dev->pages, pgoff);
+	struct page *page;
 
-	if (page)
-		get_page(page);
+	rcu_read_lock();
+repeat:
+	page = xa_load(&dev->pages, pgoff);
+	if (page) {
+		if (!get_page_unless_zero(page))
+			goto repeat;
+		if (unlikely(page != xa_load(&dev->pages, pgoff))) {
+			put_page(page);
+			goto repeat;
+		}
+	}
+	rcu_read_unlock();
 	return page;
 }
 
-/* Returns the page at @pgoff with a reference taken, allocating it if needed. */
-struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff)
+/* Allocates a zeroed page for @pgoff, or returns the one a racer stored. */
+static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 {
 	struct page *page, *old;
-
-	page = mmdemo_page_lookup(dev, pgoff);
-	if (page)
-		return page;
 
 	/*
 	 * GFP_HIGHUSER: the kernel touches the page only through kmap, so it
@@ -47,10 +58,9 @@ struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff)
 		__free_page(page);
 		if (xa_is_err(old))
 			return ERR_PTR(xa_err(old));
-		get_page(old);
-		return old;
+		/* NULL if the winner was removed already: the caller retries. */
+		return mmdemo_page_lookup(dev, pgoff);
 	}
-
 	atomic64_inc(&dev->pages_allocated);
 	atomic64_inc(&dev->pages_resident);
 	/* The allocation's reference now belongs to the xarray. */
@@ -58,16 +68,73 @@ struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff)
 	return page;
 }
 
-/* Drops the store's reference on every page.  Nothing may use the store. */
-void mmdemo_pages_free(struct mmdemo_dev *dev)
+/* With @page locked: takes it out of the store unless it is gone already. */
+static void mmdemo_page_remove(struct mmdemo_dev *dev, pgoff_t pgoff,
+			       struct page *page)
 {
-	unsigned long index;
+	if (xa_cmpxchg(&dev->pages, pgoff, page, NULL, 0) == page) {
+		atomic64_dec(&dev->pages_resident);
+		put_page(page);
+	}
+}
+
+/*
+ * Returns the page at @pgoff referenced and locked, allocating it if
+ * needed; ERR_PTR(-ENXIO) past the end of the device.
+ *
+ * Against a shrink: the size is read again with the page locked.  A shrink
+ * that removed the page did so under the same lock, so the page is then
+ * seen gone; one that has not reached it yet will remove it afterwards and
+ * unmap whatever the caller installs.  A page stored here after the shrink
+ * passed its index is caught by the barrier pairing: either this path sees
+ * the new size, or the shrink's scan sees the page.
+ */
+struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff)
+{
 	struct page *page;
 
-	xa_for_each(&dev->pages, index, page) {
+retry:
+	if (pgoff >= READ_ONCE(dev->nr_pages))
+		return ERR_PTR(-ENXIO);
+	page = mmdemo_page_lookup(dev, pgoff);
+	if (!page) {
+		page = mmdemo_page_alloc(dev, pgoff);
+		if (IS_ERR(page))
+			return page;
+		if (!page)
+			goto retry;
+		/* Pairs with smp_mb() in mmdemo_ioctl_resize(). */
+		smp_mb();
+	}
+	lock_page(page);
+	if (unlikely(pgoff >= READ_ONCE(dev->nr_pages))) {
+		mmdemo_page_remove(dev, pgoff, page);
+		unlock_page(page);
+		put_page(page);
+		return ERR_PTR(-ENXIO);
+	}
+	if (unlikely(xa_load(&dev->pages, pgoff) != page)) {
+		unlock_page(page);
+		put_page(page);
+		goto retry;
+	}
+	return page;
+}
+
+/* Removes every page from @first on (each under its lock). */
+void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first)
+{
+	unsigned long index;
+	struct page *entry, *page;
+
+	xa_for_each_start(&dev->pages, index, entry, first) {
+		page = mmdemo_page_lookup(dev, index);
+		if (!page)
+			continue;
+		lock_page(page);
+		mmdemo_page_remove(dev, index, page);
+		unlock_page(page);
 		put_page(page);
 		cond_resched();
 	}
-	xa_destroy(&dev->pages);
-	atomic64_set(&dev->pages_resident, 0);
 }

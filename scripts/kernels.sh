@@ -98,6 +98,8 @@ module_tree() {
 	rm -rf "$tree"
 	mkdir -p "$tree/lib/modules/$release/extra"
 	cp "$ko" "$tree/lib/modules/$release/extra/"
+	# Empty lists of the kernel's own modules, which depmod expects.
+	touch "$tree/lib/modules/$release/"{modules.order,modules.builtin,modules.builtin.modinfo}
 	depmod -b "$tree" "$release" || die "depmod failed for $release"
 	echo "$tree"
 }

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -186,6 +187,18 @@ static int unload_module(void)
 	return syscall(SYS_delete_module, "mmdemo", O_NONBLOCK) ? -errno : 0;
 }
 
+/* A module parameter as a number. */
+static int read_param_u64(const char *name, uint64_t *val)
+{
+	char path[128], buf[32];
+
+	snprintf(path, sizeof(path), "/sys/module/mmdemo/parameters/%s", name);
+	if (read_line(path, buf, sizeof(buf)))
+		return -ENOENT;
+	*val = strtoull(buf, NULL, 0);
+	return 0;
+}
+
 /* The parameters the module runs with, as "size=... mode=..." for reloading. */
 static int current_params(char *buf, size_t len)
 {
@@ -234,6 +247,7 @@ FIXTURE(mmdemo) {
 	int fd;
 	struct mmdemo_info info;
 	size_t len;
+	uint64_t capacity;	/* bytes: the size parameter */
 };
 
 FIXTURE_SETUP(mmdemo)
@@ -242,11 +256,13 @@ FIXTURE_SETUP(mmdemo)
 	if (self->fd < 0 && (errno == ENOENT || errno == ENXIO || errno == ENODEV))
 		SKIP(return, DEV_PATH " is absent: load mmdemo.ko first");
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", DEV_PATH, strerror(errno));
+	/* Every test starts from an empty device at its full size. */
+	ASSERT_EQ(0, read_param_u64("size", &self->capacity));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &self->info));
 	ASSERT_EQ(MMDEMO_API_VERSION, self->info.version);
 	ASSERT_EQ(page_size, self->info.page_size);
 	ASSERT_LE(NR_PAGES * page_size, self->info.size);
-	/* Every test starts from an empty device. */
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
 	self->len = NR_PAGES * page_size;
 }
@@ -651,6 +667,209 @@ TEST_F(mmdemo, reset_is_busy_while_mapped_then_zeroes_stats)
 	/* And the memory is zero again. */
 	ASSERT_EQ(1, pread(self->fd, &count, 1, 0));
 	EXPECT_EQ(0, (char)count);
+}
+
+TEST_F(mmdemo, zap_unmaps_every_mapping_and_keeps_the_data)
+{
+	int fd2, ready[2], go[2], status;
+	char *p, *q, c;
+	pid_t pid;
+
+	/* A second open: another struct file, the same address_space. */
+	fd2 = open(DEV_PATH, O_RDWR);
+	ASSERT_LE(0, fd2);
+	p = mmap(NULL, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	q = mmap(NULL, 4 * page_size, PROT_READ, MAP_SHARED, fd2, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	strcpy(p, "kept");
+	EXPECT_STREQ("kept", q);
+	EXPECT_EQ(2, get_stats(self->fd).faults);
+
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* A process of its own, with its own PTE for page 1. */
+		(void)*(volatile char *)(q + page_size);
+		if (mincore_count(q, 4) != 1 || write(ready[1], "r", 1) != 1 ||
+		    read(go[0], &c, 1) != 1)
+			_exit(2);
+		/* After the zap: no PTE left, and the data comes back by fault. */
+		_exit(mincore_count(q, 4) == 0 && !strcmp(q, "kept") ? 0 : 1);
+	}
+	ASSERT_EQ(1, read(ready[0], &c, 1));
+	EXPECT_EQ(3, get_stats(self->fd).faults);
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_ZAP));
+	EXPECT_EQ(0, mincore_count(p, 4));
+	EXPECT_EQ(0, mincore_count(q, 4));
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status) TH_LOG("the child still had PTEs or lost the data");
+
+	/* Each mapping faults again: the child's read, then these two. */
+	EXPECT_STREQ("kept", p);
+	EXPECT_STREQ("kept", q);
+	EXPECT_STATS(self->fd, 6, 2, 2, 2, 2);
+	ASSERT_EQ(0, munmap(p, 4 * page_size));
+	ASSERT_EQ(0, munmap(q, 4 * page_size));
+	close(fd2);
+	close(ready[0]);
+	close(ready[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
+TEST_F(mmdemo, shrink_makes_the_end_sigbus_and_discards_the_pages)
+{
+	uint64_t four = 4 * page_size;
+	struct mmdemo_info info;
+	char *p, c = 'x';
+
+	p = mmap(NULL, 8 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (int i = 0; i < 8; i++)
+		p[i * page_size] = 'x';
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &four));
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &info));
+	EXPECT_EQ(four, info.size);
+	EXPECT_EQ(4, get_stats(self->fd).pages_resident);
+	EXPECT_EQ(4, mincore_count(p, 8)) TH_LOG("pages past the end must be unmapped");
+	EXPECT_EQ(SIGBUS, access_signal(p + 5 * page_size, false));
+	EXPECT_EQ(SIGBUS, access_signal(p + 4 * page_size, true));
+	EXPECT_EQ(0, access_signal(p + 3 * page_size, false));
+	EXPECT_EQ('x', p[3 * page_size]);
+
+	/* The other interfaces agree about the end. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, page_size, PROT_READ, MAP_SHARED, self->fd, four));
+	EXPECT_EQ(ENXIO, errno);
+	EXPECT_EQ(0, pread(self->fd, &c, 1, four));
+	EXPECT_EQ(-1, pwrite(self->fd, &c, 1, four));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ((off_t)four, lseek(self->fd, 0, SEEK_END));
+
+	/* Growing back gives fresh, zeroed pages: the old data is gone. */
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+	EXPECT_EQ(0, access_signal(p + 5 * page_size, false));
+	EXPECT_EQ(0, p[5 * page_size]);
+	EXPECT_EQ('x', p[3 * page_size]);
+	ASSERT_EQ(0, munmap(p, 8 * page_size));
+}
+
+TEST_F(mmdemo, resize_checks_its_argument)
+{
+	uint64_t size = 0;
+	int ro;
+
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_RESIZE, &size));
+	EXPECT_EQ(EINVAL, errno);
+	size = self->capacity + page_size;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_RESIZE, &size));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_RESIZE, NULL));
+	EXPECT_EQ(EFAULT, errno);
+	/* Rounded up to whole pages, like the size parameter. */
+	size = page_size + 1;
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &size));
+	EXPECT_EQ((off_t)(2 * page_size), lseek(self->fd, 0, SEEK_END));
+	/* Destructive, so it needs a writable file, as reset does. */
+	ro = open(DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-1, ioctl(ro, MMDEMO_IOC_RESIZE, &self->capacity));
+	EXPECT_EQ(EBADF, errno);
+	close(ro);
+}
+
+static sigjmp_buf sigbus_jmp;
+
+static void on_sigbus(int sig)
+{
+	siglongjmp(sigbus_jmp, sig);
+}
+
+/*
+ * Several processes fault pages in while the parent zaps every mapping
+ * and shrinks and grows the device.  Workers touch only pages that no
+ * shrink removes, so their data must survive every zap; one more worker
+ * touches the pages that come and go, and must see SIGBUS, never stale
+ * memory or a crash.  Run on the debug kernel, this is lockdep's and
+ * KASAN's view of the fault/zap/truncate ordering.
+ */
+TEST_F(mmdemo, faults_race_safely_with_zap_and_resize)
+{
+	const int workers = 3, rounds = 150, stable = 32, moving = 32;
+	uint64_t small = stable * page_size;
+	volatile int *stop;
+	pid_t pids[4];
+	int status;
+
+	/* stop[0]: the parent says stop; stop[1]: workers that have mapped. */
+	stop = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, stop);
+	stop[0] = stop[1] = 0;
+	for (int w = 0; w <= workers; w++) {
+		pids[w] = fork();
+		ASSERT_LE(0, pids[w]);
+		if (pids[w])
+			continue;
+		if (w == workers) {
+			/* The worker on the pages that come and go. */
+			volatile char *m = mmap(NULL, moving * page_size, PROT_READ | PROT_WRITE,
+						MAP_SHARED, self->fd, small);
+			unsigned long i = 0;
+
+			if (m == MAP_FAILED)
+				_exit(2);
+			__atomic_fetch_add(&stop[1], 1, __ATOMIC_SEQ_CST);
+			signal(SIGBUS, on_sigbus);
+			while (!*stop) {
+				if (!sigsetjmp(sigbus_jmp, 1))
+					m[(i++ % moving) * page_size] = 1;
+			}
+			_exit(0);
+		}
+		{
+			char *m = mmap(NULL, stable * page_size, PROT_READ | PROT_WRITE,
+				       MAP_SHARED, self->fd, 0);
+			unsigned long i;
+
+			if (m == MAP_FAILED)
+				_exit(2);
+			__atomic_fetch_add(&stop[1], 1, __ATOMIC_SEQ_CST);
+			for (i = 0; !*stop; i++) {
+				char *byte = m + ((i * 7 + w) % stable) * page_size + w;
+
+				*byte = (char)('a' + w);
+				if (*byte != 'a' + w)
+					_exit(3);
+			}
+			/* Every page this worker wrote still has its byte. */
+			for (int pg = 0; pg < stable; pg++)
+				if (m[pg * page_size + w] != 'a' + w)
+					_exit(4);
+			_exit(0);
+		}
+	}
+
+	/* Shrinking before a worker has mapped would refuse its mmap(). */
+	while (__atomic_load_n(&stop[1], __ATOMIC_SEQ_CST) < workers + 1)
+		usleep(1000);
+	for (int r = 0; r < rounds; r++) {
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_ZAP));
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &small));
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+	}
+	*stop = 1;
+	for (int w = 0; w <= workers; w++) {
+		ASSERT_EQ(pids[w], waitpid(pids[w], &status, 0));
+		EXPECT_EQ(0, status) TH_LOG("worker %d: status %#x", w, status);
+	}
+	EXPECT_EQ(0, get_stats(self->fd).vmas);
+	EXPECT_GE(stable + moving, get_stats(self->fd).pages_resident);
+	munmap((void *)stop, page_size);
 }
 
 /*

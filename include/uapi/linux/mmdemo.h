@@ -4,8 +4,9 @@
  * testing device mmap.  This header is shared by the module, the userspace
  * library and the selftests; see mmdemo(4).
  *
- * The device is one buffer of `size` bytes (module parameter, whole pages)
- * shared by every open file.  A page is allocated, zeroed, on its first
+ * The device is one buffer of `size` bytes (module parameter, whole pages;
+ * MMDEMO_IOC_RESIZE can shrink it and grow it back) shared by every open
+ * file.  A page is allocated, zeroed, on its first
  * touch: a fault in a mapping or a write(); reading a never-touched page
  * returns zeros and allocates nothing.
  *
@@ -30,14 +31,14 @@
 #include <linux/types.h>
 
 /* Bumped whenever an ioctl or its structure changes meaning. */
-#define MMDEMO_API_VERSION	1
+#define MMDEMO_API_VERSION	2
 
 /* 0xB9 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define MMDEMO_IOC_MAGIC	0xB9
 
 /**
  * struct mmdemo_info - static properties of the device
- * @size:	device size in bytes (a whole number of pages)
+ * @size:	current device size in bytes (a whole number of pages)
  * @page_size:	size of one device page in bytes
  * @version:	MMDEMO_API_VERSION of the running module
  */
@@ -89,5 +90,18 @@ struct mmdemo_page_faults {
  * device (pages would vanish under it), EBADF on a file without write access.
  */
 #define MMDEMO_IOC_RESET	_IO(MMDEMO_IOC_MAGIC, 0x03)
+/*
+ * Revoke: remove every page-table entry of every mapping of the device, in
+ * every process (private copies too).  The pages and their data stay; the
+ * next access faults again.
+ */
+#define MMDEMO_IOC_ZAP		_IO(MMDEMO_IOC_MAGIC, 0x04)
+/*
+ * Set the device size in bytes, rounded up to whole pages, from 1 to the
+ * size parameter (the capacity).  Shrinking discards the pages past the new
+ * end and unmaps them: an access there is SIGBUS, mmap() there ENXIO.
+ * EINVAL out of range, EBADF on a file without write access.
+ */
+#define MMDEMO_IOC_RESIZE	_IOW(MMDEMO_IOC_MAGIC, 0x05, __u64)
 
 #endif /* _UAPI_LINUX_MMDEMO_H */
