@@ -50,6 +50,7 @@ struct mmdemo_dev {
 	 */
 	struct rw_semaphore lock;
 
+	unsigned int latency_us;	/* fetch delay of a new page; 0: none */
 	atomic_t *fault_counts;		/* per page, capacity entries */
 	atomic64_t faults;
 	atomic64_t pages_allocated;

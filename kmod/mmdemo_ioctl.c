@@ -125,6 +125,22 @@ static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, struct file *file,
 	return 0;
 }
 
+static int mmdemo_ioctl_set_latency(struct mmdemo_dev *dev, struct file *file,
+				    u32 __user *uarg)
+{
+	u32 us;
+
+	/* It slows every user of the device down: a writable file only. */
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (get_user(us, uarg))
+		return -EFAULT;
+	if (us > MMDEMO_MAX_LATENCY_US)
+		return -EINVAL;
+	WRITE_ONCE(dev->latency_us, us);
+	return 0;
+}
+
 long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct mmdemo_dev *dev = mmdemo_from_file(file);
@@ -143,6 +159,8 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mmdemo_ioctl_zap(dev);
 	case MMDEMO_IOC_RESIZE:
 		return mmdemo_ioctl_resize(dev, file, argp);
+	case MMDEMO_IOC_SET_LATENCY:
+		return mmdemo_ioctl_set_latency(dev, file, argp);
 	default:
 		return -ENOTTY;
 	}

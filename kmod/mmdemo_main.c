@@ -16,6 +16,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uio.h>
+#include <linux/mmdemo.h>
 
 #include "mmdemo.h"
 
@@ -26,6 +27,10 @@ MODULE_PARM_DESC(size, "Device size in bytes, rounded up to whole pages (default
 static ushort mode_param = 0600;
 module_param_named(mode, mode_param, ushort, 0444);
 MODULE_PARM_DESC(mode, "Permission bits of /dev/mmdemo (default 0600)");
+
+static uint latency_param;
+module_param_named(latency_us, latency_param, uint, 0444);
+MODULE_PARM_DESC(latency_us, "Initial fetch delay of a new page in microseconds, reported as a major fault (default 0: none; at most 1000000)");
 
 static struct mmdemo_dev mmdemo_dev;
 
@@ -142,6 +147,11 @@ static int __init mmdemo_init(void)
 		       MMDEMO_MAX_SIZE);
 		return -EINVAL;
 	}
+	if (latency_param > MMDEMO_MAX_LATENCY_US) {
+		pr_err("mmdemo: latency_us=%u is over %u\n", latency_param,
+		       MMDEMO_MAX_LATENCY_US);
+		return -EINVAL;
+	}
 	if (mode_param & ~0777) {
 		pr_err("mmdemo: mode=%#o is not a permission mask\n", mode_param);
 		return -EINVAL;
@@ -149,6 +159,7 @@ static int __init mmdemo_init(void)
 
 	dev->capacity = PAGE_ALIGN(size_param) >> PAGE_SHIFT;
 	dev->nr_pages = dev->capacity;
+	dev->latency_us = latency_param;
 	dev->fault_counts = kvcalloc(dev->capacity, sizeof(*dev->fault_counts),
 				     GFP_KERNEL);
 	if (!dev->fault_counts)

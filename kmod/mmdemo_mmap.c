@@ -3,6 +3,7 @@
  * mmap() of /dev/mmdemo: nothing is mapped at mmap() time; each page is
  * allocated and handed to the core on its first fault.
  */
+#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
@@ -30,6 +31,22 @@ static void mmdemo_vm_close(struct vm_area_struct *vma)
 }
 
 /*
+ * With a latency set, a page that does not exist yet is "fetched" like a
+ * page from disk: sleep, and report a major fault.  A real driver doing
+ * I/O would drop mmap_lock and return VM_FAULT_RETRY while it waits; a
+ * short sleep under it keeps this demonstration simple.
+ */
+static vm_fault_t mmdemo_fetch_delay(struct mmdemo_dev *dev, pgoff_t pgoff)
+{
+	unsigned int us = READ_ONCE(dev->latency_us);
+
+	if (!us || xa_load(&dev->pages, pgoff))
+		return 0;
+	fsleep(us);
+	return VM_FAULT_MAJOR;
+}
+
+/*
  * Hands the core a referenced, locked page; the core installs the PTE
  * under that lock (so a shrink cannot slip in between) and, for a write to
  * a MAP_PRIVATE mapping, copies the page first (COW).
@@ -37,6 +54,7 @@ static void mmdemo_vm_close(struct vm_area_struct *vma)
 static vm_fault_t mmdemo_vm_fault(struct vm_fault *vmf)
 {
 	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
+	vm_fault_t major = mmdemo_fetch_delay(dev, vmf->pgoff);
 	struct page *page;
 
 	page = mmdemo_page_get(dev, vmf->pgoff);
@@ -46,7 +64,7 @@ static vm_fault_t mmdemo_vm_fault(struct vm_fault *vmf)
 	atomic_inc(&dev->fault_counts[vmf->pgoff]);
 	atomic64_inc(&dev->faults);
 	vmf->page = page;
-	return VM_FAULT_LOCKED;
+	return VM_FAULT_LOCKED | major;
 }
 
 static const struct vm_operations_struct mmdemo_vm_ops = {

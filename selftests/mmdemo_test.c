@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -259,6 +260,7 @@ FIXTURE_SETUP(mmdemo)
 	/* Every test starts from an empty device at its full size. */
 	ASSERT_EQ(0, read_param_u64("size", &self->capacity));
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &(uint32_t){ 0 }));
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &self->info));
 	ASSERT_EQ(MMDEMO_API_VERSION, self->info.version);
 	ASSERT_EQ(page_size, self->info.page_size);
@@ -779,6 +781,45 @@ TEST_F(mmdemo, resize_checks_its_argument)
 	ro = open(DEV_PATH, O_RDONLY);
 	ASSERT_LE(0, ro);
 	EXPECT_EQ(-1, ioctl(ro, MMDEMO_IOC_RESIZE, &self->capacity));
+	EXPECT_EQ(EBADF, errno);
+	close(ro);
+}
+
+TEST_F(mmdemo, latency_turns_first_touches_into_major_faults)
+{
+	uint32_t us = 2000;
+	struct rusage r0, r1, r2;
+	volatile char *p;
+	int ro;
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &us));
+	p = mmap(NULL, 4 * page_size, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	/* A page that exists already is not "fetched": an ordinary fault. */
+	ASSERT_EQ(1, pwrite(self->fd, "x", 1, 3 * page_size));
+
+	getrusage(RUSAGE_SELF, &r0);
+	getrusage(RUSAGE_SELF, &r0);
+	for (int i = 0; i < 4; i++)
+		(void)p[i * page_size];
+	getrusage(RUSAGE_SELF, &r1);
+	for (int i = 0; i < 4; i++)
+		(void)p[i * page_size];
+	getrusage(RUSAGE_SELF, &r2);
+
+	EXPECT_EQ(3, r1.ru_majflt - r0.ru_majflt);
+	EXPECT_EQ(1, r1.ru_minflt - r0.ru_minflt);
+	EXPECT_EQ(0, r2.ru_majflt - r1.ru_majflt);
+	EXPECT_EQ(0, r2.ru_minflt - r1.ru_minflt);
+	EXPECT_EQ(4, get_stats(self->fd).faults);
+	ASSERT_EQ(0, munmap((void *)p, 4 * page_size));
+
+	us = MMDEMO_MAX_LATENCY_US + 1;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &us));
+	EXPECT_EQ(EINVAL, errno);
+	ro = open(DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, ro);
+	EXPECT_EQ(-1, ioctl(ro, MMDEMO_IOC_SET_LATENCY, &(uint32_t){ 0 }));
 	EXPECT_EQ(EBADF, errno);
 	close(ro);
 }

@@ -205,6 +205,31 @@ TEST_F(tool, faults_match_device_counters_and_rusage)
 	EXPECT_EQ(8 * self->page_size / 1024, jv_u64(j, "smaps.size_kb", 0));
 }
 
+TEST_F(tool, latency_faults_are_major_in_the_tool_and_the_kernel)
+{
+	struct run *r = self->r;
+	uint64_t majflt = 0;
+
+	ASSERT_EQ(0, tool(r, "faults", "--json", "--pages", "3", "--latency", "2000",
+			  NULL)) TH_LOG("%s", r->err);
+	EXPECT_EQ(2000, jv_u64(r->json, "latency_us", 0));
+	for (int i = 0; i < 3; i++) {
+		EXPECT_EQ(1, jv_u64(touch(r->json, 0, i, "majflt"), NULL, 99));
+		EXPECT_EQ(0, jv_u64(touch(r->json, 0, i, "minflt"), NULL, 99));
+		EXPECT_EQ(1, jv_u64(touch(r->json, 0, i, "device_faults"), NULL, 99));
+		EXPECT_EQ(0, jv_u64(touch(r->json, 1, i, "majflt"), NULL, 99));
+		majflt += jv_u64(touch(r->json, 0, i, "majflt"), NULL, 0);
+	}
+	EXPECT_LE(majflt, (uint64_t)r->ru.ru_majflt);
+	EXPECT_EQ(3, stats(self->fd).faults);
+	/* The tool set the latency back to 0: a new page is a minor fault. */
+	ASSERT_EQ(0, tool(r, "faults", "--json", "--pages", "1", "--offset", "64k", NULL));
+	EXPECT_EQ(0, jv_u64(touch(r->json, 0, 0, "majflt"), NULL, 99));
+	EXPECT_EQ(1, jv_u64(touch(r->json, 0, 0, "minflt"), NULL, 99));
+	/* And it refuses what the device would. */
+	EXPECT_EQ(2, tool(r, "faults", "--latency", "1000001", NULL));
+}
+
 TEST_F(tool, private_writes_are_copies_the_device_never_sees)
 {
 	struct run *r = self->r;

@@ -82,6 +82,21 @@ int mmdemo_dev_reset(struct mmdemo_dev *dev)
 	return dev_ioctl(dev, MMDEMO_IOC_RESET, NULL);
 }
 
+int mmdemo_dev_zap(struct mmdemo_dev *dev)
+{
+	return dev_ioctl(dev, MMDEMO_IOC_ZAP, NULL);
+}
+
+int mmdemo_dev_resize(struct mmdemo_dev *dev, uint64_t size)
+{
+	return dev_ioctl(dev, MMDEMO_IOC_RESIZE, &size);
+}
+
+int mmdemo_dev_set_latency(struct mmdemo_dev *dev, uint32_t usecs)
+{
+	return dev_ioctl(dev, MMDEMO_IOC_SET_LATENCY, &usecs);
+}
+
 int mmdemo_map(struct mmdemo_dev *dev, void *addr, size_t length, int prot,
 	       int flags, off_t offset, void **mapped)
 {

@@ -23,6 +23,9 @@ static const char faults_help[] =
 "  -w, --write            write each page (default: read it)\n"
 "  -p, --pattern P        sequential (default), random, or stride:K\n"
 "      --seed N           seed for the random pattern (default 1)\n"
+"      --latency US       make the device slow for this run: a page it does\n"
+"                         not have yet takes US microseconds to fetch and\n"
+"                         counts as a major fault (set back to 0 after)\n"
 "  -q, --quiet            totals only, no row per touch\n"
 "      --json             one JSON object on stdout\n"
 "      --device PATH      default " MMDEMO_DEV_PATH "\n";
@@ -35,6 +38,7 @@ static const struct option options[] = {
 	{ "write", no_argument, NULL, 'w' },
 	{ "pattern", required_argument, NULL, 'p' },
 	{ "seed", required_argument, NULL, 's' },
+	{ "latency", required_argument, NULL, 'L' },
 	{ "quiet", no_argument, NULL, 'q' },
 	CLI_COMMON_OPTIONS,
 	{ 0 }
@@ -80,6 +84,15 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'L': {
+			uint64_t us;
+
+			if (parse_number(optarg, 0, MMDEMO_MAX_LATENCY_US, &us))
+				return cli_usage(cli, "--latency '%s': expected microseconds, 0 to %u",
+						 optarg, MMDEMO_MAX_LATENCY_US);
+			o.latency_us = (uint32_t)us;
+			break;
+		}
 		default:
 			return c == 'h' ? 0 : EXIT_USAGE;
 		}
@@ -87,7 +100,8 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 
-	if (cli_open(cli, o.write && !o.private ? O_RDWR : O_RDONLY, &dev))
+	/* Writing shared pages, and setting a latency, need a writable file. */
+	if (cli_open(cli, (o.write && !o.private) || o.latency_us ? O_RDWR : O_RDONLY, &dev))
 		return 1;
 	err = mmdemo_dev_info(dev, &info);
 	if (err) {

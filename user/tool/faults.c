@@ -87,6 +87,14 @@ int faults_measure(struct cli *cli, struct mmdemo_dev *dev,
 		faults_finish(run);
 		return err;
 	}
+	if (o->latency_us) {
+		err = mmdemo_dev_set_latency(dev, o->latency_us);
+		if (err) {
+			free(order);
+			faults_finish(run);
+			return err;
+		}
+	}
 	/* Warm up the observers so their own first-use faults happen here. */
 	mmdemo_rusage(&warm);
 	mmdemo_dev_stats(dev, &st);
@@ -95,6 +103,8 @@ int faults_measure(struct cli *cli, struct mmdemo_dev *dev,
 	measure_pass(dev, o, run->map, ps, order, run->nr_touches, run->pass[0]);
 	measure_pass(dev, o, run->map, ps, order, run->nr_touches, run->pass[1]);
 	free(order);
+	if (o->latency_us)
+		mmdemo_dev_set_latency(dev, 0);
 
 	mmdemo_residency(run->map, run->length, run->resident);
 	err = mmdemo_smaps(0, run->map, &run->smaps);
@@ -155,6 +165,7 @@ static void report_json(struct cli *cli, const struct faults_opts *o,
 	json_string(j, "pattern", pattern_name(&o->pattern, buf, sizeof(buf)));
 	json_string(j, "access", o->write ? "write" : "read");
 	json_u64(j, "seed", o->seed);
+	json_u64(j, "latency_us", o->latency_us);
 	json_array_begin(j, "passes");
 	for (int p = 0; p < 2; p++) {
 		struct pass_totals s = totals(run->pass[p], run->nr_touches);

@@ -13,6 +13,7 @@ struct faults_opts {
 	bool write;		/* write each page instead of reading it */
 	struct pattern pattern;
 	uint64_t seed;
+	uint32_t latency_us;	/* device fetch delay during the run; 0: none */
 };
 
 struct touch {

@@ -103,5 +103,15 @@ struct mmdemo_page_faults {
  * EINVAL out of range, EBADF on a file without write access.
  */
 #define MMDEMO_IOC_RESIZE	_IOW(MMDEMO_IOC_MAGIC, 0x05, __u64)
+/*
+ * Make the device slow, like storage: a fault on a page that does not
+ * exist yet sleeps this many microseconds (at most 1000000) and is
+ * reported as a major fault (getrusage ru_majflt).  0 turns it off.
+ * EINVAL out of range, EBADF on a file without write access.
+ */
+#define MMDEMO_IOC_SET_LATENCY	_IOW(MMDEMO_IOC_MAGIC, 0x06, __u32)
+
+/* The largest MMDEMO_IOC_SET_LATENCY, in microseconds. */
+#define MMDEMO_MAX_LATENCY_US	1000000
 
 #endif /* _UAPI_LINUX_MMDEMO_H */

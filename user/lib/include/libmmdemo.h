@@ -40,6 +40,10 @@ int mmdemo_dev_stats(struct mmdemo_dev *dev, struct mmdemo_stats *stats);
 int mmdemo_dev_page_faults(struct mmdemo_dev *dev, uint64_t first_page,
 			   uint32_t nr_pages, uint32_t *counts);
 int mmdemo_dev_reset(struct mmdemo_dev *dev);
+/* Since LIBMMDEMO_2 (interface version 2). */
+int mmdemo_dev_zap(struct mmdemo_dev *dev);
+int mmdemo_dev_resize(struct mmdemo_dev *dev, uint64_t size);
+int mmdemo_dev_set_latency(struct mmdemo_dev *dev, uint32_t usecs);
 
 /*
  * mmap(2) of the device with any @addr hint, @prot, @flags and @offset;
