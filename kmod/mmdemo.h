@@ -22,6 +22,8 @@
 #define _MMDEMO_H
 
 #include <linux/atomic.h>
+#include <linux/fs.h>
+#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
 #include <linux/rwsem.h>
@@ -51,6 +53,7 @@ struct mmdemo_dev {
 	struct rw_semaphore lock;
 
 	unsigned int latency_us;	/* fetch delay of a new page; 0: none */
+	u32 backing;			/* default MMDEMO_BACKING_* of an open */
 	atomic_t *fault_counts;		/* per page, capacity entries */
 	atomic64_t faults;
 	atomic64_t pages_allocated;
@@ -59,10 +62,20 @@ struct mmdemo_dev {
 	atomic64_t mmaps;
 };
 
+/* What each open file has of its own. */
+struct mmdemo_file {
+	struct mmdemo_dev *dev;
+	u32 backing;		/* MMDEMO_BACKING_*, for its next mmap() */
+};
+
 static inline struct mmdemo_dev *mmdemo_from_file(struct file *file)
 {
-	/* misc_open() stores the miscdevice in private_data. */
-	return container_of(file->private_data, struct mmdemo_dev, misc);
+	return ((struct mmdemo_file *)file->private_data)->dev;
+}
+
+static inline u32 mmdemo_file_backing(struct file *file)
+{
+	return READ_ONCE(((struct mmdemo_file *)file->private_data)->backing);
 }
 
 /* The current size in bytes; it changes only under dev->lock. */
@@ -74,7 +87,9 @@ static inline u64 mmdemo_size(struct mmdemo_dev *dev)
 /* mmdemo_pages.c: the page store */
 struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff);
 struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff);
-void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first);
+void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first,
+			   struct list_head *removed);
+void mmdemo_pages_release(struct list_head *removed);
 
 /* mmdemo_inode.c: the address_space shared by every open */
 int mmdemo_inode_init(struct mmdemo_dev *dev);

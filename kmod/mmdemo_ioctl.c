@@ -74,7 +74,8 @@ static int mmdemo_ioctl_reset(struct mmdemo_dev *dev, struct file *file)
 		ret = -EBUSY;
 		goto out;
 	}
-	mmdemo_pages_truncate(dev, 0);
+	/* No VMA exists, so no PFN mapping can still point at a page. */
+	mmdemo_pages_truncate(dev, 0, NULL);
 	for (i = 0; i < dev->capacity; i++)
 		atomic_set(&dev->fault_counts[i], 0);
 	atomic64_set(&dev->faults, 0);
@@ -95,6 +96,7 @@ static int mmdemo_ioctl_zap(struct mmdemo_dev *dev)
 static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, struct file *file,
 			       u64 __user *uarg)
 {
+	LIST_HEAD(removed);
 	pgoff_t old, new;
 	u64 bytes;
 
@@ -114,12 +116,14 @@ static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, struct file *file,
 		 * Pairs with smp_mb() in mmdemo_page_get(): a fault storing a
 		 * page past the new end either sees the new size or is seen
 		 * by the truncation.  Truncate first, then unmap, so that a
-		 * PTE installed before a page was removed is unmapped too.
+		 * PTE installed before a page was removed is unmapped too;
+		 * only then may PFN-mapped pages be freed.
 		 */
 		smp_mb();
-		mmdemo_pages_truncate(dev, new);
+		mmdemo_pages_truncate(dev, new, &removed);
 		unmap_mapping_range(dev->inode->i_mapping,
 				    (loff_t)new << PAGE_SHIFT, 0, 1);
+		mmdemo_pages_release(&removed);
 	}
 	up_write(&dev->lock);
 	return 0;
@@ -138,6 +142,19 @@ static int mmdemo_ioctl_set_latency(struct mmdemo_dev *dev, struct file *file,
 	if (us > MMDEMO_MAX_LATENCY_US)
 		return -EINVAL;
 	WRITE_ONCE(dev->latency_us, us);
+	return 0;
+}
+
+static int mmdemo_ioctl_set_backing(struct file *file, u32 __user *uarg)
+{
+	struct mmdemo_file *mf = file->private_data;
+	u32 backing;
+
+	if (get_user(backing, uarg))
+		return -EFAULT;
+	if (backing > MMDEMO_BACKING_EAGER)
+		return -EINVAL;
+	WRITE_ONCE(mf->backing, backing);
 	return 0;
 }
 
@@ -161,6 +178,10 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mmdemo_ioctl_resize(dev, file, argp);
 	case MMDEMO_IOC_SET_LATENCY:
 		return mmdemo_ioctl_set_latency(dev, file, argp);
+	case MMDEMO_IOC_SET_BACKING:
+		return mmdemo_ioctl_set_backing(file, argp);
+	case MMDEMO_IOC_GET_BACKING:
+		return put_user(mmdemo_file_backing(file), (u32 __user *)argp);
 	default:
 		return -ENOTTY;
 	}

@@ -15,6 +15,7 @@
 #include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 #include <linux/uio.h>
 #include <linux/mmdemo.h>
 
@@ -31,6 +32,17 @@ MODULE_PARM_DESC(mode, "Permission bits of /dev/mmdemo (default 0600)");
 static uint latency_param;
 module_param_named(latency_us, latency_param, uint, 0444);
 MODULE_PARM_DESC(latency_us, "Initial fetch delay of a new page in microseconds, reported as a major fault (default 0: none; at most 1000000)");
+
+static const char * const backing_names[] = {
+	[MMDEMO_BACKING_PAGE]	= "page",
+	[MMDEMO_BACKING_INSERT]	= "insert",
+	[MMDEMO_BACKING_PFN]	= "pfn",
+	[MMDEMO_BACKING_EAGER]	= "eager",
+};
+
+static char *backing_param = "page";
+module_param_named(backing, backing_param, charp, 0444);
+MODULE_PARM_DESC(backing, "How mmap() backs pages unless a file asks otherwise: page, insert, pfn or eager (default page)");
 
 static struct mmdemo_dev mmdemo_dev;
 
@@ -118,10 +130,27 @@ static loff_t mmdemo_llseek(struct file *file, loff_t offset, int whence)
 				 mmdemo_size(mmdemo_from_file(file)));
 }
 
-/* Every open shares one address_space, so zap and resize reach every VMA. */
 static int mmdemo_open(struct inode *inode, struct file *file)
 {
-	file->f_mapping = mmdemo_from_file(file)->inode->i_mapping;
+	/* misc_open() stored the miscdevice in private_data. */
+	struct mmdemo_dev *dev = container_of(file->private_data,
+					      struct mmdemo_dev, misc);
+	struct mmdemo_file *mf;
+
+	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	if (!mf)
+		return -ENOMEM;
+	mf->dev = dev;
+	mf->backing = dev->backing;
+	file->private_data = mf;
+	/* Every open shares one address_space: zap and resize reach every VMA. */
+	file->f_mapping = dev->inode->i_mapping;
+	return 0;
+}
+
+static int mmdemo_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
 	return 0;
 }
 
@@ -129,6 +158,7 @@ static int mmdemo_open(struct inode *inode, struct file *file)
 static const struct file_operations mmdemo_fops = {
 	.owner		= THIS_MODULE,
 	.open		= mmdemo_open,
+	.release	= mmdemo_release,
 	.llseek		= mmdemo_llseek,
 	.read_iter	= mmdemo_read_iter,
 	.write_iter	= mmdemo_write_iter,
@@ -152,6 +182,13 @@ static int __init mmdemo_init(void)
 		       MMDEMO_MAX_LATENCY_US);
 		return -EINVAL;
 	}
+	ret = match_string(backing_names, ARRAY_SIZE(backing_names), backing_param);
+	if (ret < 0) {
+		pr_err("mmdemo: backing=%s is not page, insert, pfn or eager\n",
+		       backing_param);
+		return -EINVAL;
+	}
+	dev->backing = ret;
 	if (mode_param & ~0777) {
 		pr_err("mmdemo: mode=%#o is not a permission mask\n", mode_param);
 		return -EINVAL;
@@ -190,7 +227,7 @@ free_counts:
 static void __exit mmdemo_exit(void)
 {
 	misc_deregister(&mmdemo_dev.misc);
-	mmdemo_pages_truncate(&mmdemo_dev, 0);
+	mmdemo_pages_truncate(&mmdemo_dev, 0, NULL);
 	mmdemo_inode_exit(&mmdemo_dev);
 	kvfree(mmdemo_dev.fault_counts);
 }

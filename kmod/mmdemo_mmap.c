@@ -1,12 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmap() of /dev/mmdemo: nothing is mapped at mmap() time; each page is
- * allocated and handed to the core on its first fault.
+ * mmap() of /dev/mmdemo, in four backing modes chosen per open file:
+ *
+ *   page    ->fault hands the core a page; the core installs the PTE
+ *   insert  VM_MIXEDMAP: ->fault installs the page with vmf_insert_page()
+ *   pfn     VM_PFNMAP: ->fault installs a raw PFN with vmf_insert_pfn();
+ *           no struct page behind the PTE as far as the core knows
+ *   eager   VM_MIXEDMAP, every page installed by mmap() itself
+ *           (vm_insert_pages()), so touching it takes no fault
+ *
+ * In every mode a page is installed with its page lock held, so that a
+ * shrink (which removes pages under the same lock, then unmaps) cannot
+ * leave a PTE behind; see mmdemo_page_get().
  */
 #include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/mmdemo.h>
 
 #include "mmdemo.h"
 #include "mmdemo_compat.h"
@@ -47,11 +60,11 @@ static vm_fault_t mmdemo_fetch_delay(struct mmdemo_dev *dev, pgoff_t pgoff)
 }
 
 /*
- * Hands the core a referenced, locked page; the core installs the PTE
- * under that lock (so a shrink cannot slip in between) and, for a write to
- * a MAP_PRIVATE mapping, copies the page first (COW).
+ * The part every mode shares: the page for @vmf, referenced and locked,
+ * counted as a fault served.  Returns 0 or the fault code to give up with.
  */
-static vm_fault_t mmdemo_vm_fault(struct vm_fault *vmf)
+static vm_fault_t mmdemo_fault_page_get(struct vm_fault *vmf,
+					struct page **pagep)
 {
 	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
 	vm_fault_t major = mmdemo_fetch_delay(dev, vmf->pgoff);
@@ -63,28 +76,187 @@ static vm_fault_t mmdemo_vm_fault(struct vm_fault *vmf)
 
 	atomic_inc(&dev->fault_counts[vmf->pgoff]);
 	atomic64_inc(&dev->faults);
-	vmf->page = page;
-	return VM_FAULT_LOCKED | major;
+	*pagep = page;
+	return major;
 }
 
-static const struct vm_operations_struct mmdemo_vm_ops = {
-	.open	= mmdemo_vm_open,
-	.close	= mmdemo_vm_close,
-	.fault	= mmdemo_vm_fault,
+/*
+ * page: hand the core the locked, referenced page; it installs the PTE
+ * under that lock and, for a write to a MAP_PRIVATE mapping, copies the
+ * page first (COW).
+ */
+static vm_fault_t mmdemo_fault_page(struct vm_fault *vmf)
+{
+	struct page *page = NULL;
+	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
+
+	if (!page)
+		return ret;
+	vmf->page = page;
+	return ret | VM_FAULT_LOCKED;
+}
+
+/*
+ * insert: install the page ourselves (it takes its own reference).  The
+ * PTE follows vm_page_prot, read-only in a MAP_PRIVATE mapping, so a
+ * private write faults once more and the core copies the page then.
+ */
+static vm_fault_t mmdemo_fault_insert(struct vm_fault *vmf)
+{
+	struct page *page = NULL;
+	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
+
+	if (!page)
+		return ret;
+	ret |= vmf_insert_page(vmf->vma, vmf->address, page);
+	unlock_page(page);
+	put_page(page);
+	return ret;
+}
+
+/*
+ * pfn: install the page frame number alone.  The PTE is "special": no
+ * reference, no rmap, no Rss, no get_user_pages().  The page stays alive
+ * because the store holds it until every such PTE has been zapped.
+ */
+static vm_fault_t mmdemo_fault_pfn(struct vm_fault *vmf)
+{
+	struct page *page = NULL;
+	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
+
+	if (!page)
+		return ret;
+	ret |= vmf_insert_pfn(vmf->vma, vmf->address, page_to_pfn(page));
+	unlock_page(page);
+	put_page(page);
+	return ret;
+}
+
+/*
+ * ptrace() and /proc/PID/mem reach a VM_PFNMAP mapping only through this:
+ * get_user_pages() finds no page behind a special PTE.  One page at most
+ * per call; a page the device never had reads as zeros.
+ */
+static int mmdemo_vm_access(struct vm_area_struct *vma, unsigned long addr,
+			    void *buf, int len, int write)
+{
+	struct mmdemo_dev *dev = vma->vm_private_data;
+	pgoff_t pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+	int off = offset_in_page(addr);
+	struct page *page;
+	void *kaddr;
+
+	len = min_t(int, len, PAGE_SIZE - off);
+	if (write) {
+		page = mmdemo_page_get(dev, pgoff);
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		unlock_page(page);
+	} else {
+		page = mmdemo_page_lookup(dev, pgoff);
+		if (!page) {
+			memset(buf, 0, len);
+			return len;
+		}
+	}
+	kaddr = kmap_local_page(page);
+	if (write)
+		memcpy(kaddr + off, buf, len);
+	else
+		memcpy(buf, kaddr + off, len);
+	kunmap_local(kaddr);
+	put_page(page);
+	return len;
+}
+
+static const struct vm_operations_struct mmdemo_vm_ops[] = {
+	[MMDEMO_BACKING_PAGE] = {
+		.open	= mmdemo_vm_open,
+		.close	= mmdemo_vm_close,
+		.fault	= mmdemo_fault_page,
+	},
+	[MMDEMO_BACKING_INSERT] = {
+		.open	= mmdemo_vm_open,
+		.close	= mmdemo_vm_close,
+		.fault	= mmdemo_fault_insert,
+	},
+	[MMDEMO_BACKING_PFN] = {
+		.open	= mmdemo_vm_open,
+		.close	= mmdemo_vm_close,
+		.fault	= mmdemo_fault_pfn,
+		.access	= mmdemo_vm_access,
+	},
+	/* After a zap or a shrink, eager pages come back by fault. */
+	[MMDEMO_BACKING_EAGER] = {
+		.open	= mmdemo_vm_open,
+		.close	= mmdemo_vm_close,
+		.fault	= mmdemo_fault_insert,
+	},
 };
+
+/*
+ * eager: allocate and install every page of the VMA now.  dev->lock is
+ * held (shared) by the caller, so no shrink runs meanwhile.  Batches keep
+ * the page array small.
+ */
+static int mmdemo_populate(struct mmdemo_dev *dev, struct vm_area_struct *vma)
+{
+	unsigned long addr = vma->vm_start, left = vma_pages(vma), n, i;
+	struct page *batch[64];
+	int ret = 0;
+
+	while (left && !ret) {
+		n = min_t(unsigned long, left, ARRAY_SIZE(batch));
+		for (i = 0; i < n; i++) {
+			pgoff_t pgoff = vma->vm_pgoff + (addr - vma->vm_start) / PAGE_SIZE + i;
+			struct page *page = mmdemo_page_get(dev, pgoff);
+
+			if (IS_ERR(page)) {
+				ret = PTR_ERR(page);
+				break;
+			}
+			unlock_page(page);
+			batch[i] = page;
+		}
+		if (!ret) {
+			unsigned long num = n;
+
+			ret = vm_insert_pages(vma, addr, batch, &num);
+		}
+		/* vm_insert_pages() took its own references. */
+		while (i--)
+			put_page(batch[i]);
+		addr += n * PAGE_SIZE;
+		left -= n;
+		cond_resched();
+	}
+	return ret;
+}
 
 int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mmdemo_dev *dev = mmdemo_from_file(file);
+	u32 backing = mmdemo_file_backing(file);
 	unsigned long pages = vma_pages(vma);
 	int ret = 0;
+
+	/*
+	 * A copy-on-write copy of a PFN mapping would need the struct page
+	 * such a mapping pretends not to have (vmf_insert_pfn() refuses it).
+	 */
+	if (backing == MMDEMO_BACKING_PFN && is_cow_mapping(vma->vm_flags))
+		return -EINVAL;
 
 	/*
 	 * DONTEXPAND: mremap() must not grow the VMA past what was checked.
 	 * DONTDUMP: device memory has no business in core dumps.
 	 */
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	vma->vm_ops = &mmdemo_vm_ops;
+	if (backing == MMDEMO_BACKING_PFN)
+		vm_flags_set(vma, VM_PFNMAP);
+	else if (backing != MMDEMO_BACKING_PAGE)
+		vm_flags_set(vma, VM_MIXEDMAP);
+	vma->vm_ops = &mmdemo_vm_ops[backing];
 	vma->vm_private_data = dev;
 
 	/* Shared with reset and resize: the size cannot change under us. */
@@ -95,9 +267,11 @@ int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	 * specifies for a range outside the object.
 	 */
 	if (vma->vm_pgoff >= dev->nr_pages ||
-	    pages > dev->nr_pages - vma->vm_pgoff) {
+	    pages > dev->nr_pages - vma->vm_pgoff)
 		ret = -ENXIO;
-	} else {
+	else if (backing == MMDEMO_BACKING_EAGER)
+		ret = mmdemo_populate(dev, vma);
+	if (!ret) {
 		atomic64_inc(&dev->vmas);
 		atomic64_inc(&dev->mmaps);
 	}

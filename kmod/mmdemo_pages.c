@@ -68,14 +68,21 @@ static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 	return page;
 }
 
-/* With @page locked: takes it out of the store unless it is gone already. */
+/*
+ * With @page locked: takes it out of the store unless it is gone already.
+ * The store's reference moves to @removed if given, else is dropped.
+ */
 static void mmdemo_page_remove(struct mmdemo_dev *dev, pgoff_t pgoff,
-			       struct page *page)
+			       struct page *page, struct list_head *removed)
 {
-	if (xa_cmpxchg(&dev->pages, pgoff, page, NULL, 0) == page) {
-		atomic64_dec(&dev->pages_resident);
+	if (xa_cmpxchg(&dev->pages, pgoff, page, NULL, 0) != page)
+		return;
+	atomic64_dec(&dev->pages_resident);
+	/* The page is off the store and not on any LRU: lru is ours. */
+	if (removed)
+		list_add(&page->lru, removed);
+	else
 		put_page(page);
-	}
 }
 
 /*
@@ -108,7 +115,11 @@ retry:
 	}
 	lock_page(page);
 	if (unlikely(pgoff >= READ_ONCE(dev->nr_pages))) {
-		mmdemo_page_remove(dev, pgoff, page);
+		/*
+		 * Nothing maps it yet (we hold its lock and have not installed
+		 * it), so its store reference can go at once.
+		 */
+		mmdemo_page_remove(dev, pgoff, page, NULL);
 		unlock_page(page);
 		put_page(page);
 		return ERR_PTR(-ENXIO);
@@ -121,8 +132,13 @@ retry:
 	return page;
 }
 
-/* Removes every page from @first on (each under its lock). */
-void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first)
+/*
+ * Removes every page from @first on, each under its lock.  A PFN mapping
+ * holds no reference on its pages, so while one may still map them the
+ * caller passes @removed, unmaps, then calls mmdemo_pages_release().
+ */
+void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first,
+			   struct list_head *removed)
 {
 	unsigned long index;
 	struct page *entry, *page;
@@ -132,9 +148,20 @@ void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first)
 		if (!page)
 			continue;
 		lock_page(page);
-		mmdemo_page_remove(dev, index, page);
+		mmdemo_page_remove(dev, index, page, removed);
 		unlock_page(page);
 		put_page(page);
 		cond_resched();
+	}
+}
+
+/* Drops the store references mmdemo_pages_truncate() kept on @removed. */
+void mmdemo_pages_release(struct list_head *removed)
+{
+	struct page *page, *next;
+
+	list_for_each_entry_safe(page, next, removed, lru) {
+		list_del(&page->lru);
+		put_page(page);
 	}
 }

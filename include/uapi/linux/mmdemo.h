@@ -114,4 +114,18 @@ struct mmdemo_page_faults {
 /* The largest MMDEMO_IOC_SET_LATENCY, in microseconds. */
 #define MMDEMO_MAX_LATENCY_US	1000000
 
+/*
+ * How mmap() of this file backs its pages, for mappings made after the
+ * call (see mmdemo(4)): the core installs a page the fault handler returns
+ * (PAGE), the handler installs it (INSERT, VM_MIXEDMAP), the handler
+ * installs a bare PFN (PFN, VM_PFNMAP; MAP_PRIVATE is refused with EINVAL),
+ * or mmap() installs every page at once (EAGER).  EINVAL for another value.
+ */
+#define MMDEMO_BACKING_PAGE	0
+#define MMDEMO_BACKING_INSERT	1
+#define MMDEMO_BACKING_PFN	2
+#define MMDEMO_BACKING_EAGER	3
+#define MMDEMO_IOC_SET_BACKING	_IOW(MMDEMO_IOC_MAGIC, 0x07, __u32)
+#define MMDEMO_IOC_GET_BACKING	_IOR(MMDEMO_IOC_MAGIC, 0x08, __u32)
+
 #endif /* _UAPI_LINUX_MMDEMO_H */
