@@ -51,11 +51,19 @@ static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
 	if (!page)
 		return ERR_PTR(-ENOMEM);
+	/*
+	 * The allocation's reference will belong to the store; the caller's
+	 * must be taken before the page is published, since a shrink may
+	 * remove it (and drop the store's) the moment it is in the xarray.
+	 */
+	get_page(page);
 
 	/* Two first touches of one page race here: the first store wins. */
 	old = xa_cmpxchg(&dev->pages, pgoff, NULL, page, GFP_KERNEL);
 	if (unlikely(old)) {
-		__free_page(page);
+		/* Never published: both references go, and the page with them. */
+		put_page(page);
+		put_page(page);
 		if (xa_is_err(old))
 			return ERR_PTR(xa_err(old));
 		/* NULL if the winner was removed already: the caller retries. */
@@ -63,8 +71,6 @@ static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 	}
 	atomic64_inc(&dev->pages_allocated);
 	atomic64_inc(&dev->pages_resident);
-	/* The allocation's reference now belongs to the xarray. */
-	get_page(page);
 	return page;
 }
 
