@@ -55,6 +55,12 @@ struct mmdemo_dev {
 	unsigned int latency_us;	/* fetch delay of a new page; 0: none */
 	u32 backing;			/* default MMDEMO_BACKING_* of an open */
 	atomic_t *fault_counts;		/* per page, capacity entries */
+	/*
+	 * Pages written through a mapping since the last clean, capacity
+	 * bits.  A bit is set by ->page_mkwrite/->pfn_mkwrite and cleared by
+	 * a clean, both under the page's lock (see mmdemo_ioctl_clean()).
+	 */
+	unsigned long *dirty;
 	atomic64_t faults;
 	atomic64_t pages_allocated;
 	atomic64_t pages_resident;

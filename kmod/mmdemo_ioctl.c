@@ -4,8 +4,10 @@
  * it has done.  Structures are fixed-size and pointer-free, so the same
  * handler serves 32-bit callers through compat_ptr_ioctl().
  */
+#include <linux/bitmap.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/pagemap.h>
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/mmdemo.h>
@@ -78,6 +80,7 @@ static int mmdemo_ioctl_reset(struct mmdemo_dev *dev, struct file *file)
 	mmdemo_pages_truncate(dev, 0, NULL);
 	for (i = 0; i < dev->capacity; i++)
 		atomic_set(&dev->fault_counts[i], 0);
+	bitmap_zero(dev->dirty, dev->capacity);
 	atomic64_set(&dev->faults, 0);
 	atomic64_set(&dev->pages_allocated, 0);
 	atomic64_set(&dev->mmaps, 0);
@@ -124,6 +127,8 @@ static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, struct file *file,
 		unmap_mapping_range(dev->inode->i_mapping,
 				    (loff_t)new << PAGE_SHIFT, 0, 1);
 		mmdemo_pages_release(&removed);
+		/* Gone pages are not dirty; mkwrite cannot mark them again. */
+		bitmap_clear(dev->dirty, new, old - new);
 	}
 	up_write(&dev->lock);
 	return 0;
@@ -142,6 +147,57 @@ static int mmdemo_ioctl_set_latency(struct mmdemo_dev *dev, struct file *file,
 	if (us > MMDEMO_MAX_LATENCY_US)
 		return -EINVAL;
 	WRITE_ONCE(dev->latency_us, us);
+	return 0;
+}
+
+static int mmdemo_ioctl_get_dirty(struct mmdemo_dev *dev,
+				  struct mmdemo_dirty __user *uarg)
+{
+	struct mmdemo_dirty req;
+	u32 i;
+
+	if (copy_from_user(&req, uarg, sizeof(req)))
+		return -EFAULT;
+	if (req.pad || !req.nr_pages || req.first_page >= dev->capacity ||
+	    req.nr_pages > dev->capacity - req.first_page)
+		return -EINVAL;
+	for (i = 0; i < req.nr_pages; i++) {
+		u8 bit = test_bit(req.first_page + i, dev->dirty);
+
+		if (put_user(bit, &uarg->dirty[i]))
+			return -EFAULT;
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	return 0;
+}
+
+/*
+ * For each dirty page, under its lock: write-protect it everywhere (by
+ * unmapping it: mapping_wrprotect_range() is newer than 6.12), then clear
+ * its bit.  A write racing with this either set the bit before we took
+ * the lock (and its PTE is gone now, so the next write faults again) or
+ * waits for the lock in ->page_mkwrite and sets the bit after us.
+ */
+static int mmdemo_ioctl_clean(struct mmdemo_dev *dev)
+{
+	struct address_space *mapping = dev->inode->i_mapping;
+	unsigned long pgoff;
+
+	for_each_set_bit(pgoff, dev->dirty, dev->capacity) {
+		struct page *page = mmdemo_page_lookup(dev, pgoff);
+
+		if (page)
+			lock_page(page);
+		unmap_mapping_range(mapping, (loff_t)pgoff << PAGE_SHIFT,
+				    PAGE_SIZE, 1);
+		clear_bit(pgoff, dev->dirty);
+		if (page) {
+			unlock_page(page);
+			put_page(page);
+		}
+		cond_resched();
+	}
 	return 0;
 }
 
@@ -182,6 +238,10 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mmdemo_ioctl_set_backing(file, argp);
 	case MMDEMO_IOC_GET_BACKING:
 		return put_user(mmdemo_file_backing(file), (u32 __user *)argp);
+	case MMDEMO_IOC_GET_DIRTY:
+		return mmdemo_ioctl_get_dirty(dev, argp);
+	case MMDEMO_IOC_CLEAN:
+		return mmdemo_ioctl_clean(dev);
 	default:
 		return -ENOTTY;
 	}

@@ -7,6 +7,7 @@
  * the read()/write()/llseek() path, which works on the same pages as mmap()
  * so the two can be compared side by side.
  */
+#include <linux/bitmap.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/miscdevice.h>
@@ -201,6 +202,11 @@ static int __init mmdemo_init(void)
 				     GFP_KERNEL);
 	if (!dev->fault_counts)
 		return -ENOMEM;
+	dev->dirty = bitmap_zalloc(dev->capacity, GFP_KERNEL);
+	if (!dev->dirty) {
+		ret = -ENOMEM;
+		goto free_counts;
+	}
 	xa_init(&dev->pages);
 	init_rwsem(&dev->lock);
 	ret = mmdemo_inode_init(dev);
@@ -219,6 +225,7 @@ static int __init mmdemo_init(void)
 exit_inode:
 	mmdemo_inode_exit(dev);
 free_counts:
+	bitmap_free(dev->dirty);
 	kvfree(dev->fault_counts);
 	return ret;
 }
@@ -229,6 +236,7 @@ static void __exit mmdemo_exit(void)
 	misc_deregister(&mmdemo_dev.misc);
 	mmdemo_pages_truncate(&mmdemo_dev, 0, NULL);
 	mmdemo_inode_exit(&mmdemo_dev);
+	bitmap_free(mmdemo_dev.dirty);
 	kvfree(mmdemo_dev.fault_counts);
 }
 

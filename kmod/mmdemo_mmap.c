@@ -133,6 +133,47 @@ static vm_fault_t mmdemo_fault_pfn(struct vm_fault *vmf)
 }
 
 /*
+ * The first write through a write-protected PTE since the last clean.
+ * Record the page as dirty under its lock; the core makes the PTE
+ * writable under the same lock (VM_FAULT_LOCKED), so a clean cannot slip
+ * in between and lose the write.
+ */
+static vm_fault_t mmdemo_page_mkwrite(struct vm_fault *vmf)
+{
+	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
+	struct page *page = vmf->page;
+
+	lock_page(page);
+	/* Removed by a shrink meanwhile: let the fault start again. */
+	if (vmf->pgoff >= READ_ONCE(dev->nr_pages) ||
+	    xa_load(&dev->pages, vmf->pgoff) != page) {
+		unlock_page(page);
+		return VM_FAULT_NOPAGE;
+	}
+	set_bit(vmf->pgoff, dev->dirty);
+	return VM_FAULT_LOCKED;
+}
+
+/*
+ * The same for a PFN map, where the core has no page to lock.  If a clean
+ * zaps the PTE after we unlock, the core sees the PTE changed and the
+ * write faults again.
+ */
+static vm_fault_t mmdemo_pfn_mkwrite(struct vm_fault *vmf)
+{
+	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
+	struct page *page = mmdemo_page_lookup(dev, vmf->pgoff);
+
+	if (!page)
+		return VM_FAULT_NOPAGE;
+	lock_page(page);
+	set_bit(vmf->pgoff, dev->dirty);
+	unlock_page(page);
+	put_page(page);
+	return 0;
+}
+
+/*
  * ptrace() and /proc/PID/mem reach a VM_PFNMAP mapping only through this:
  * get_user_pages() finds no page behind a special PTE.  One page at most
  * per call; a page the device never had reads as zeros.
@@ -171,26 +212,30 @@ static int mmdemo_vm_access(struct vm_area_struct *vma, unsigned long addr,
 
 static const struct vm_operations_struct mmdemo_vm_ops[] = {
 	[MMDEMO_BACKING_PAGE] = {
-		.open	= mmdemo_vm_open,
-		.close	= mmdemo_vm_close,
-		.fault	= mmdemo_fault_page,
+		.open		= mmdemo_vm_open,
+		.close		= mmdemo_vm_close,
+		.fault		= mmdemo_fault_page,
+		.page_mkwrite	= mmdemo_page_mkwrite,
 	},
 	[MMDEMO_BACKING_INSERT] = {
-		.open	= mmdemo_vm_open,
-		.close	= mmdemo_vm_close,
-		.fault	= mmdemo_fault_insert,
+		.open		= mmdemo_vm_open,
+		.close		= mmdemo_vm_close,
+		.fault		= mmdemo_fault_insert,
+		.page_mkwrite	= mmdemo_page_mkwrite,
 	},
 	[MMDEMO_BACKING_PFN] = {
-		.open	= mmdemo_vm_open,
-		.close	= mmdemo_vm_close,
-		.fault	= mmdemo_fault_pfn,
-		.access	= mmdemo_vm_access,
+		.open		= mmdemo_vm_open,
+		.close		= mmdemo_vm_close,
+		.fault		= mmdemo_fault_pfn,
+		.pfn_mkwrite	= mmdemo_pfn_mkwrite,
+		.access		= mmdemo_vm_access,
 	},
 	/* After a zap or a shrink, eager pages come back by fault. */
 	[MMDEMO_BACKING_EAGER] = {
-		.open	= mmdemo_vm_open,
-		.close	= mmdemo_vm_close,
-		.fault	= mmdemo_fault_insert,
+		.open		= mmdemo_vm_open,
+		.close		= mmdemo_vm_close,
+		.fault		= mmdemo_fault_insert,
+		.page_mkwrite	= mmdemo_page_mkwrite,
 	},
 };
 
@@ -267,10 +312,19 @@ int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	 * specifies for a range outside the object.
 	 */
 	if (vma->vm_pgoff >= dev->nr_pages ||
-	    pages > dev->nr_pages - vma->vm_pgoff)
+	    pages > dev->nr_pages - vma->vm_pgoff) {
 		ret = -ENXIO;
-	else if (backing == MMDEMO_BACKING_EAGER)
+	} else if (backing == MMDEMO_BACKING_EAGER) {
+		/*
+		 * The core write-protects shared mappings that have a
+		 * ->page_mkwrite only after ->mmap; pages installed now must
+		 * be write-protected already, or their first write would go
+		 * unnoticed.
+		 */
+		if (vma->vm_flags & VM_SHARED)
+			vma->vm_page_prot = vm_get_page_prot(vma->vm_flags & ~VM_SHARED);
 		ret = mmdemo_populate(dev, vma);
+	}
 	if (!ret) {
 		atomic64_inc(&dev->vmas);
 		atomic64_inc(&dev->mmaps);

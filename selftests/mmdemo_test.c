@@ -138,6 +138,35 @@ static int access_signal(volatile char *p, bool write)
 	EXPECT_EQ(mmaps_, st_.mmaps);						\
 } while (0)
 
+static int get_dirty(int fd, uint64_t first, uint32_t n, uint8_t *out)
+{
+	struct mmdemo_dirty *req = calloc(1, sizeof(*req) + n);
+	int ret;
+
+	if (!req)
+		return -1;
+	req->first_page = first;
+	req->nr_pages = n;
+	ret = ioctl(fd, MMDEMO_IOC_GET_DIRTY, req);
+	if (!ret)
+		memcpy(out, req->dirty, n);
+	free(req);
+	return ret;
+}
+
+/* The dirty map of the first @n pages as a string of '0' and '1'. */
+static const char *dirty_str(int fd, uint32_t n, char *buf)
+{
+	uint8_t d[64];
+
+	if (n > sizeof(d) || get_dirty(fd, 0, n, d))
+		return "error";
+	for (uint32_t i = 0; i < n; i++)
+		buf[i] = d[i] ? '1' : '0';
+	buf[n] = 0;
+	return buf;
+}
+
 static int get_page_faults(int fd, uint64_t first, uint32_t n, uint32_t *out)
 {
 	struct mmdemo_page_faults *req;
@@ -897,6 +926,52 @@ TEST_F(mmdemo, zap_unmaps_every_mapping_and_keeps_the_data)
 	close(fd2);
 	close(ready[0]);
 	close(go[1]);
+}
+
+TEST_F(mmdemo, writes_through_mappings_are_tracked_until_clean)
+{
+	char *p, *priv, buf[16];
+	int status;
+	pid_t pid;
+
+	p = mmap(NULL, 8 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (int i = 0; i < 8; i++)
+		(void)*(volatile char *)(p + i * page_size);
+	EXPECT_STREQ("00000000", dirty_str(self->fd, 8, buf)) TH_LOG("reads dirty nothing");
+
+	p[1 * page_size] = 1;
+	p[5 * page_size] = 1;
+	/* write(2) is not a write through a mapping. */
+	ASSERT_EQ(1, pwrite(self->fd, "w", 1, 6 * page_size));
+	EXPECT_STREQ("01000100", dirty_str(self->fd, 8, buf));
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_CLEAN));
+	EXPECT_STREQ("00000000", dirty_str(self->fd, 8, buf));
+	/* The pages were write-protected again: the next write is seen... */
+	p[5 * page_size] = 2;
+	/* ...also from another process... */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		p[7 * page_size] = 3;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	/* ...but not a private copy's. */
+	if (!variant->pfn) {
+		priv = mmap(NULL, 8 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, self->fd, 0);
+		ASSERT_NE(MAP_FAILED, priv);
+		priv[2 * page_size] = 4;
+		ASSERT_EQ(0, munmap(priv, 8 * page_size));
+	}
+	EXPECT_STREQ("00000101", dirty_str(self->fd, 8, buf));
+	/* And the data is all there. */
+	EXPECT_EQ(1, p[page_size]);
+	EXPECT_EQ(2, p[5 * page_size]);
+	EXPECT_EQ(3, p[7 * page_size]);
+	EXPECT_EQ(0, p[2 * page_size]);
+	ASSERT_EQ(0, munmap(p, 8 * page_size));
 }
 
 TEST_F(mmdemo, shrink_makes_the_end_sigbus_and_discards_the_pages)

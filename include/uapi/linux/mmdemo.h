@@ -128,4 +128,30 @@ struct mmdemo_page_faults {
 #define MMDEMO_IOC_SET_BACKING	_IOW(MMDEMO_IOC_MAGIC, 0x07, __u32)
 #define MMDEMO_IOC_GET_BACKING	_IOR(MMDEMO_IOC_MAGIC, 0x08, __u32)
 
+/**
+ * struct mmdemo_dirty - which pages were written through a mapping
+ * @first_page:	first device page
+ * @nr_pages:	number of pages; @dirty must have room for this many
+ * @pad:	must be zero
+ * @dirty:	filled in by the kernel: 1 if the page was written through a
+ *		shared mapping since the last MMDEMO_IOC_CLEAN, else 0
+ *
+ * Writes through mappings are noticed by write-protecting the pages and
+ * taking the first write fault (->page_mkwrite, or ->pfn_mkwrite for a
+ * PFN map).  write(2) does not count.  EINVAL as for PAGE_FAULTS.
+ */
+struct mmdemo_dirty {
+	__u64 first_page;
+	__u32 nr_pages;
+	__u32 pad;
+	__u8 dirty[];
+};
+
+#define MMDEMO_IOC_GET_DIRTY	_IOWR(MMDEMO_IOC_MAGIC, 0x09, struct mmdemo_dirty)
+/*
+ * Forget every dirty page and write-protect them again in every mapping,
+ * so that the next write through a mapping is noticed again.
+ */
+#define MMDEMO_IOC_CLEAN	_IO(MMDEMO_IOC_MAGIC, 0x0a)
+
 #endif /* _UAPI_LINUX_MMDEMO_H */
