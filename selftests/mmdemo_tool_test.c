@@ -288,6 +288,66 @@ TEST_F(tool, map_grid_matches_device_counters)
 	EXPECT_STREQ("-...-...", jv_str(r->json, "grid", ""));
 }
 
+TEST_F(tool, map_dirty_letters_match_the_device_dirty_map)
+{
+	struct mmdemo_dirty *req = calloc(1, sizeof(*req) + 8);
+	struct run *r = self->r;
+	char key[32];
+
+	ASSERT_NE(NULL, req);
+	ASSERT_EQ(0, tool(r, "map", "--json", "--pages", "8", "--clean", "--touch",
+			  "stride:2", "--write", NULL)) TH_LOG("%s", r->err);
+	EXPECT_STREQ("w.w.w.w.", jv_str(r->json, "grid", ""));
+	req->nr_pages = 8;
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, req));
+	for (int i = 0; i < 8; i++) {
+		snprintf(key, sizeof(key), "dirty.%d", i);
+		EXPECT_EQ(req->dirty[i], jv_bool(r->json, key, !req->dirty[i])) TH_LOG("page %d", i);
+		EXPECT_EQ(i % 2 == 0, req->dirty[i]);
+	}
+	free(req);
+}
+
+TEST_F(tool, modes_report_what_each_backing_does)
+{
+	struct run *r = self->r;
+	struct mmdemo_stats before = stats(self->fd);
+	uint64_t faults = 0;
+	const struct jv *m;
+	char key[48];
+
+	ASSERT_EQ(0, tool(r, "modes", "--json", NULL)) TH_LOG("%s", r->err);
+	m = jv_get(r->json, "modes");
+	ASSERT_EQ(4, jv_count(m));
+	for (int i = 0; i < 4; i++) {
+		snprintf(key, sizeof(key), "%d.device_faults", i);
+		faults += jv_u64(m, key, 0);
+		snprintf(key, sizeof(key), "%d.child_device_faults", i);
+		faults += jv_u64(m, key, 0);
+	}
+	/*
+	 * The first touches and the children's touches are every fault the
+	 * tool took, but for the private writes of page and insert mode,
+	 * which fetch their COW source through the driver (eager's comes
+	 * from a PTE mmap() installed; pfn refuses MAP_PRIVATE).
+	 */
+	EXPECT_EQ(stats(self->fd).faults - before.faults, faults + 2);
+	EXPECT_STREQ("page", jv_str(m, "0.backing", ""));
+	EXPECT_EQ(4, jv_u64(m, "0.device_faults", 0));
+	EXPECT_FALSE(jv_bool(m, "0.fork_copies_ptes", true));
+	EXPECT_STREQ("mm", jv_str(m, "1.vmflags", ""));
+	EXPECT_TRUE(jv_bool(m, "1.fork_copies_ptes", false));
+	EXPECT_EQ(2, jv_u64(m, "1.private_write_minflt", 0));
+	EXPECT_STREQ("pf", jv_str(m, "2.vmflags", ""));
+	EXPECT_EQ(0, jv_u64(m, "2.rss_kb", 99));
+	EXPECT_EQ(0, jv_u64(m, "2.mincore_resident", 99));
+	EXPECT_STREQ("EFAULT", jv_str(m, "2.get_user_pages", ""));
+	EXPECT_STREQ("EINVAL", jv_str(m, "2.map_private", ""));
+	EXPECT_EQ(0, jv_u64(m, "3.device_faults", 99));
+	EXPECT_EQ(0, jv_u64(m, "3.minflt", 99));
+	EXPECT_EQ(16, jv_u64(m, "3.rss_kb", 0));
+}
+
 TEST_F(tool, share_claims_match_what_other_processes_read)
 {
 	struct run *r = self->r;

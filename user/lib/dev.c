@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -95,6 +96,39 @@ int mmdemo_dev_resize(struct mmdemo_dev *dev, uint64_t size)
 int mmdemo_dev_set_latency(struct mmdemo_dev *dev, uint32_t usecs)
 {
 	return dev_ioctl(dev, MMDEMO_IOC_SET_LATENCY, &usecs);
+}
+
+int mmdemo_dev_set_backing(struct mmdemo_dev *dev, uint32_t backing)
+{
+	return dev_ioctl(dev, MMDEMO_IOC_SET_BACKING, &backing);
+}
+
+int mmdemo_dev_get_backing(struct mmdemo_dev *dev, uint32_t *backing)
+{
+	return dev_ioctl(dev, MMDEMO_IOC_GET_BACKING, backing);
+}
+
+int mmdemo_dev_dirty(struct mmdemo_dev *dev, uint64_t first_page,
+		     uint32_t nr_pages, uint8_t *dirty)
+{
+	struct mmdemo_dirty *req;
+	int ret;
+
+	req = calloc(1, sizeof(*req) + nr_pages);
+	if (!req)
+		return -ENOMEM;
+	req->first_page = first_page;
+	req->nr_pages = nr_pages;
+	ret = dev_ioctl(dev, MMDEMO_IOC_GET_DIRTY, req);
+	if (!ret)
+		memcpy(dirty, req->dirty, nr_pages);
+	free(req);
+	return ret;
+}
+
+int mmdemo_dev_clean(struct mmdemo_dev *dev)
+{
+	return dev_ioctl(dev, MMDEMO_IOC_CLEAN, NULL);
 }
 
 int mmdemo_map(struct mmdemo_dev *dev, void *addr, size_t length, int prot,

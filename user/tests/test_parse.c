@@ -93,6 +93,14 @@ static void test_patterns(void)
 static void test_names(void)
 {
 	char buf[64];
+	uint32_t b = 99;
+
+	CHECK(!parse_backing("pfn", &b) && b == 2);
+	CHECK(!parse_backing("eager", &b) && b == 3);
+	CHECK(parse_backing("PFN", &b) == -EINVAL && b == 3);
+	CHECK(parse_backing("", &b) == -EINVAL);
+	CHECK_STR(backing_name(1), "insert");
+	CHECK_STR(backing_name(7), "unknown");
 
 	CHECK_STR(prot_name(PROT_READ | PROT_WRITE, buf, sizeof(buf)), "READ|WRITE");
 	CHECK_STR(prot_name(PROT_NONE, buf, sizeof(buf)), "NONE");

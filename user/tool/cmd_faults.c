@@ -26,6 +26,8 @@ static const char faults_help[] =
 "      --latency US       make the device slow for this run: a page it does\n"
 "                         not have yet takes US microseconds to fetch and\n"
 "                         counts as a major fault (set back to 0 after)\n"
+"  -b, --backing MODE     page (default), insert, pfn or eager: how the\n"
+"                         device backs the mapping (see mmdemo(4))\n"
 "  -q, --quiet            totals only, no row per touch\n"
 "      --json             one JSON object on stdout\n"
 "      --device PATH      default " MMDEMO_DEV_PATH "\n";
@@ -40,6 +42,7 @@ static const struct option options[] = {
 	{ "seed", required_argument, NULL, 's' },
 	{ "latency", required_argument, NULL, 'L' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "backing", required_argument, NULL, 'b' },
 	CLI_COMMON_OPTIONS,
 	{ 0 }
 };
@@ -54,7 +57,7 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	char buf[64];
 	int c, err;
 
-	while ((c = cli_getopt(cli, &cmd_faults, argc, argv, "n:o:wp:qhjD:", options)) != -1) {
+	while ((c = cli_getopt(cli, &cmd_faults, argc, argv, "n:o:wp:qb:hjD:", options)) != -1) {
 		switch (c) {
 		case 'n':
 			if (cli_opt_pages(cli, optarg, 1 << 20, &o.nr_pages))
@@ -83,6 +86,11 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'b':
+			if (parse_backing(optarg, &o.backing))
+				return cli_usage(cli, "--backing '%s': expected page, insert, pfn or eager",
+						 optarg);
 			break;
 		case 'L': {
 			uint64_t us;
@@ -127,9 +135,10 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 		json_string(&cli->j, "device", cli->device);
 		json_u64(&cli->j, "page_size", cli->page_size);
 	} else {
-		say(cli, "%llu pages of %s at offset %llu: MAP_%s, %s, %s %ss",
+		say(cli, "%llu pages of %s at offset %llu (%s backing): MAP_%s, %s, %s %ss",
 		    (unsigned long long)o.nr_pages, cli->device,
-		    (unsigned long long)o.offset, o.private ? "PRIVATE" : "SHARED",
+		    (unsigned long long)o.offset, backing_name(o.backing),
+		    o.private ? "PRIVATE" : "SHARED",
 		    o.write ? "PROT_READ|PROT_WRITE" : "PROT_READ",
 		    pattern_name(&o.pattern, buf, sizeof(buf)), o.write ? "write" : "read");
 		say(cli, "mapped at %p-%p, page size %zu bytes",

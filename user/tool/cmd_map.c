@@ -23,41 +23,30 @@ static const char map_help[] =
 "  -   the device has the page, but it is not mapped here (no PTE)\n"
 "  o   mapped here; the device served 1 fault for it\n"
 "  O   mapped here; 2-9 faults        @   mapped here; 10 or more\n"
-"  w W the same as o O, and the page is dirty (root only: /proc/kpageflags)\n"
+"  w W the same as o O, and the page was written through a mapping since\n"
+"      the last clean (the device's dirty tracking)\n"
 "\n"
 "  -n, --pages N        pages (default 64)\n"
 "  -o, --offset BYTES   device offset (page aligned)\n"
 "  -t, --touch PATTERN  pages to touch first\n"
-"  -w, --write          write instead of read when touching\n";
+"  -w, --write          write instead of read when touching\n"
+"  -c, --clean          forget the device's dirty pages first (MMDEMO_IOC_CLEAN)\n";
 
 static const struct option options[] = {
 	{ "pages", required_argument, NULL, 'n' },
 	{ "offset", required_argument, NULL, 'o' },
 	{ "touch", required_argument, NULL, 't' },
 	{ "write", no_argument, NULL, 'w' },
+	{ "clean", no_argument, NULL, 'c' },
 	CLI_COMMON_OPTIONS,
 	{ 0 }
 };
 
-#define KPF_DIRTY	4	/* Documentation/admin-guide/mm/pagemap.rst */
-
-/* 1 dirty, 0 clean, -1 unknown (no PFN, or /proc/kpageflags unreadable). */
-static int page_dirty(int kpf_fd, const struct mmdemo_pte *pte)
-{
-	uint64_t flags;
-
-	if (kpf_fd < 0 || !pte->present || !pte->pfn)
-		return -1;
-	if (pread(kpf_fd, &flags, sizeof(flags), (off_t)(pte->pfn * sizeof(flags))) != sizeof(flags))
-		return -1;
-	return (flags >> KPF_DIRTY) & 1;
-}
-
-static char page_char(bool mapped, uint32_t faults, int dirty)
+static char page_char(bool mapped, uint32_t faults, bool dirty)
 {
 	if (!mapped)
 		return faults ? '-' : '.';
-	if (dirty == 1)
+	if (dirty)
 		return faults >= 2 ? 'W' : 'w';
 	return faults >= 10 ? '@' : faults >= 2 ? 'O' : 'o';
 }
@@ -66,18 +55,17 @@ static int run_map(struct cli *cli, int argc, char **argv)
 {
 	uint64_t nr = 64, offset = 0;
 	struct pattern touch = { 0 };
-	bool do_touch = false, write = false;
+	bool do_touch = false, write = false, clean = false;
 	struct mmdemo_info info;
-	struct mmdemo_pte *ptes;
+	uint8_t *dirty;
 	struct mmdemo_dev *dev;
 	unsigned char *vec;
 	uint32_t *counts;
 	size_t *order, ps = cli->page_size;
-	int c, err, kpf;
-	bool dirty_known;
+	int c, err;
 	char *map, *grid;
 
-	while ((c = cli_getopt(cli, &cmd_map, argc, argv, "n:o:t:whjD:", options)) != -1) {
+	while ((c = cli_getopt(cli, &cmd_map, argc, argv, "n:o:t:wchjD:", options)) != -1) {
 		switch (c) {
 		case 'n':
 			if (cli_opt_pages(cli, optarg, 1 << 16, &nr))
@@ -95,6 +83,9 @@ static int run_map(struct cli *cli, int argc, char **argv)
 		case 'w':
 			write = true;
 			break;
+		case 'c':
+			clean = true;
+			break;
 		default:
 			return c == 'h' ? 0 : EXIT_USAGE;
 		}
@@ -103,6 +94,10 @@ static int run_map(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	if (cli_open(cli, write ? O_RDWR : O_RDONLY, &dev))
 		return 1;
+	if (clean && (err = mmdemo_dev_clean(dev))) {
+		mmdemo_dev_close(dev);
+		return cli_fail(cli, "clean: %s", strerror(-err));
+	}
 	if (mmdemo_dev_info(dev, &info) || offset >= info.size ||
 	    nr > (info.size - offset) / ps) {
 		mmdemo_dev_close(dev);
@@ -117,10 +112,10 @@ static int run_map(struct cli *cli, int argc, char **argv)
 	}
 	vec = calloc(nr, 1);
 	counts = calloc(nr, sizeof(*counts));
-	ptes = calloc(nr, sizeof(*ptes));
+	dirty = calloc(nr, 1);
 	order = calloc(nr, sizeof(*order));
 	grid = calloc(nr + 1, 1);
-	if (!vec || !counts || !ptes || !order || !grid) {
+	if (!vec || !counts || !dirty || !order || !grid) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -138,16 +133,11 @@ static int run_map(struct cli *cli, int argc, char **argv)
 	if (!err)
 		err = mmdemo_dev_page_faults(dev, offset / ps, (uint32_t)nr, counts);
 	if (!err)
-		err = mmdemo_pagemap(0, map, nr, ptes);
+		err = mmdemo_dev_dirty(dev, offset / ps, (uint32_t)nr, dirty);
 	if (err)
 		goto out;
-	/* Only root may read page flags (and see the PFNs to index them). */
-	kpf = open("/proc/kpageflags", O_RDONLY | O_CLOEXEC);
-	dirty_known = kpf >= 0;
 	for (size_t i = 0; i < nr; i++)
-		grid[i] = page_char(vec[i], counts[i], page_dirty(kpf, &ptes[i]));
-	if (kpf >= 0)
-		close(kpf);
+		grid[i] = page_char(vec[i], counts[i], dirty[i]);
 
 	if (cli->json) {
 		json_object_begin(&cli->j, NULL);
@@ -155,11 +145,14 @@ static int run_map(struct cli *cli, int argc, char **argv)
 		json_addr(&cli->j, "address", map);
 		json_u64(&cli->j, "pages", nr);
 		json_u64(&cli->j, "offset", offset);
-		json_bool(&cli->j, "dirty_known", dirty_known);
 		json_string(&cli->j, "grid", grid);
 		json_array_begin(&cli->j, "page_faults");
 		for (size_t i = 0; i < nr; i++)
 			json_u64(&cli->j, NULL, counts[i]);
+		json_array_end(&cli->j);
+		json_array_begin(&cli->j, "dirty");
+		for (size_t i = 0; i < nr; i++)
+			json_bool(&cli->j, NULL, dirty[i]);
 		json_array_end(&cli->j);
 		json_array_begin(&cli->j, "resident");
 		for (size_t i = 0; i < nr; i++)
@@ -167,9 +160,8 @@ static int run_map(struct cli *cli, int argc, char **argv)
 		json_array_end(&cli->j);
 		json_object_end(&cli->j);
 	} else {
-		say(cli, "%" PRIu64 " pages of %s from offset %" PRIu64 ", mapped at %p%s",
-		    nr, cli->device, offset, (void *)map,
-		    dirty_known ? "" : " (dirty state needs root)");
+		say(cli, "%" PRIu64 " pages of %s from offset %" PRIu64 ", mapped at %p",
+		    nr, cli->device, offset, (void *)map);
 		for (size_t i = 0; i < nr; i += 64)
 			say(cli, "%8zu [%.64s]", (size_t)(offset / ps + i), grid + i);
 		explain(cli, "  . untouched  - in the device, not mapped here  o/O/@ mapped "
@@ -178,7 +170,7 @@ static int run_map(struct cli *cli, int argc, char **argv)
 out:
 	free(vec);
 	free(counts);
-	free(ptes);
+	free(dirty);
 	free(order);
 	free(grid);
 	munmap(map, nr * ps);

@@ -65,6 +65,17 @@ static const struct step steps[] = {
 	{ "7. Every argument of mmap()",
 	  LINES("mmap(addr, length, prot, flags, fd, offset): each one, tried."),
 	  &cmd_params, LINES(NULL) },
+	{ "8. Four ways for a driver to back a mapping",
+	  LINES("So far the driver handed each page to the kernel on demand.  It can",
+		"also install pages itself, install bare page frame numbers, or fill",
+		"the whole mapping at mmap() time.  The same four pages, each way:"),
+	  &cmd_modes, LINES(NULL) },
+	{ "9. Who wrote what",
+	  LINES("The driver can notice the first write to each page (page_mkwrite)",
+		"and keep a dirty map, as a framebuffer driver does to know what to",
+		"redraw: forget what was written so far, write every other page,",
+		"and look (w = written since then)."),
+	  &cmd_map, LINES("--pages", "16", "--clean", "--touch", "stride:2", "--write") },
 };
 
 static int run_step(struct cli *cli, const struct step *s)

@@ -77,6 +77,12 @@ int faults_measure(struct cli *cli, struct mmdemo_dev *dev,
 	memset(run->pass[0], 0, n * sizeof(struct touch));
 	memset(run->pass[1], 0, n * sizeof(struct touch));
 	run->nr_touches = pattern_order(&o->pattern, n, o->seed, order);
+	err = mmdemo_dev_set_backing(dev, o->backing);
+	if (err) {
+		free(order);
+		faults_finish(run);
+		return err;
+	}
 
 	err = mmdemo_map(dev, NULL, run->length,
 			 PROT_READ | (o->write ? PROT_WRITE : 0),
@@ -161,6 +167,7 @@ static void report_json(struct cli *cli, const struct faults_opts *o,
 	json_u64(j, "offset", o->offset);
 	json_string(j, "prot", prot_name(PROT_READ | (o->write ? PROT_WRITE : 0), buf, sizeof(buf)));
 	json_string(j, "flags", o->private ? "PRIVATE" : "SHARED");
+	json_string(j, "backing", backing_name(o->backing));
 	json_object_end(j);
 	json_string(j, "pattern", pattern_name(&o->pattern, buf, sizeof(buf)));
 	json_string(j, "access", o->write ? "write" : "read");

@@ -14,6 +14,7 @@ struct faults_opts {
 	struct pattern pattern;
 	uint64_t seed;
 	uint32_t latency_us;	/* device fetch delay during the run; 0: none */
+	uint32_t backing;	/* MMDEMO_BACKING_* of the mapping */
 };
 
 struct touch {

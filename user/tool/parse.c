@@ -135,6 +135,25 @@ size_t pattern_order(const struct pattern *p, size_t nr_pages, uint64_t seed,
 	return n;
 }
 
+static const char *const backing_names[] = { "page", "insert", "pfn", "eager" };
+
+int parse_backing(const char *s, uint32_t *backing)
+{
+	for (uint32_t i = 0; i < sizeof(backing_names) / sizeof(backing_names[0]); i++) {
+		if (!strcmp(s, backing_names[i])) {
+			*backing = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *backing_name(uint32_t backing)
+{
+	return backing < sizeof(backing_names) / sizeof(backing_names[0]) ?
+	       backing_names[backing] : "unknown";
+}
+
 struct flag_name {
 	int flag;
 	const char *name;

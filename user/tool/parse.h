@@ -29,6 +29,10 @@ const char *pattern_name(const struct pattern *p, char *buf, size_t len);
 size_t pattern_order(const struct pattern *p, size_t nr_pages, uint64_t seed,
 		     size_t *order);
 
+/* "page", "insert", "pfn", "eager" <-> MMDEMO_BACKING_*; -EINVAL if unknown. */
+int parse_backing(const char *s, uint32_t *backing);
+const char *backing_name(uint32_t backing);
+
 /* "READ|WRITE", "NONE" */
 const char *prot_name(int prot, char *buf, size_t len);
 /* "SHARED|FIXED", "PRIVATE|ANONYMOUS" */

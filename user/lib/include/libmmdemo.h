@@ -44,6 +44,13 @@ int mmdemo_dev_reset(struct mmdemo_dev *dev);
 int mmdemo_dev_zap(struct mmdemo_dev *dev);
 int mmdemo_dev_resize(struct mmdemo_dev *dev, uint64_t size);
 int mmdemo_dev_set_latency(struct mmdemo_dev *dev, uint32_t usecs);
+/* MMDEMO_BACKING_* of this open file's next mappings. */
+int mmdemo_dev_set_backing(struct mmdemo_dev *dev, uint32_t backing);
+int mmdemo_dev_get_backing(struct mmdemo_dev *dev, uint32_t *backing);
+/* @dirty[i] = 1 if page first_page + i was written through a mapping. */
+int mmdemo_dev_dirty(struct mmdemo_dev *dev, uint64_t first_page,
+		     uint32_t nr_pages, uint8_t *dirty);
+int mmdemo_dev_clean(struct mmdemo_dev *dev);
 
 /*
  * mmap(2) of the device with any @addr hint, @prot, @flags and @offset;
