@@ -37,6 +37,7 @@ struct mmdemo_dev {
 	pgoff_t capacity;	/* pages: the size parameter, fixed at load */
 	pgoff_t nr_pages;	/* current size, <= capacity; written under @lock */
 	struct inode *inode;	/* its i_mapping is every open file's f_mapping */
+	struct dentry *debugfs;	/* /sys/kernel/debug/mmdemo */
 
 	/*
 	 * Page offset -> struct page.  The xarray holds one reference on each
@@ -96,6 +97,10 @@ struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff);
 void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first,
 			   struct list_head *removed);
 void mmdemo_pages_release(struct list_head *removed);
+
+/* mmdemo_debugfs.c: counters and per-page state under debugfs */
+void mmdemo_debugfs_init(struct mmdemo_dev *dev);
+void mmdemo_debugfs_exit(struct mmdemo_dev *dev);
 
 /* mmdemo_inode.c: the address_space shared by every open */
 int mmdemo_inode_init(struct mmdemo_dev *dev);

@@ -13,6 +13,7 @@
 #include <linux/mmdemo.h>
 
 #include "mmdemo.h"
+#include "mmdemo_trace.h"
 
 static int mmdemo_ioctl_info(struct mmdemo_dev *dev, void __user *argp)
 {
@@ -92,6 +93,7 @@ out:
 /* Every mapping of the device, in every process, loses its PTEs. */
 static int mmdemo_ioctl_zap(struct mmdemo_dev *dev)
 {
+	trace_mmdemo_zap(0, dev->capacity);
 	unmap_mapping_range(dev->inode->i_mapping, 0, 0, 1);
 	return 0;
 }
@@ -123,6 +125,7 @@ static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, struct file *file,
 		 * only then may PFN-mapped pages be freed.
 		 */
 		smp_mb();
+		trace_mmdemo_zap(new, old - new);
 		mmdemo_pages_truncate(dev, new, &removed);
 		unmap_mapping_range(dev->inode->i_mapping,
 				    (loff_t)new << PAGE_SHIFT, 0, 1);

@@ -22,6 +22,10 @@
 
 #include "mmdemo.h"
 
+/* The tracepoints' definitions live here; everyone else includes the header. */
+#define CREATE_TRACE_POINTS
+#include "mmdemo_trace.h"
+
 static unsigned long size_param = 64UL << 20;
 module_param_named(size, size_param, ulong, 0444);
 MODULE_PARM_DESC(size, "Device size in bytes, rounded up to whole pages (default 64 MiB, at most 4 GiB)");
@@ -220,6 +224,7 @@ static int __init mmdemo_init(void)
 	ret = misc_register(&dev->misc);
 	if (ret)
 		goto exit_inode;
+	mmdemo_debugfs_init(dev);
 	return 0;
 
 exit_inode:
@@ -233,6 +238,7 @@ free_counts:
 /* No file is open and no VMA exists: each would hold a module reference. */
 static void __exit mmdemo_exit(void)
 {
+	mmdemo_debugfs_exit(&mmdemo_dev);
 	misc_deregister(&mmdemo_dev.misc);
 	mmdemo_pages_truncate(&mmdemo_dev, 0, NULL);
 	mmdemo_inode_exit(&mmdemo_dev);

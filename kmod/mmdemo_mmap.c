@@ -23,6 +23,7 @@
 
 #include "mmdemo.h"
 #include "mmdemo_compat.h"
+#include "mmdemo_trace.h"
 
 /*
  * Runs for VMAs copied by fork() and for the new half of a split VMA; the
@@ -33,6 +34,7 @@ static void mmdemo_vm_open(struct vm_area_struct *vma)
 	struct mmdemo_dev *dev = vma->vm_private_data;
 
 	atomic64_inc(&dev->vmas);
+	trace_mmdemo_vma_open(vma);
 }
 
 /* Runs after the VMA's pages were unmapped: no fault can be in flight in it. */
@@ -41,6 +43,7 @@ static void mmdemo_vm_close(struct vm_area_struct *vma)
 	struct mmdemo_dev *dev = vma->vm_private_data;
 
 	atomic64_dec(&dev->vmas);
+	trace_mmdemo_vma_close(vma);
 }
 
 /*
@@ -90,10 +93,13 @@ static vm_fault_t mmdemo_fault_page(struct vm_fault *vmf)
 	struct page *page = NULL;
 	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
 
-	if (!page)
-		return ret;
-	vmf->page = page;
-	return ret | VM_FAULT_LOCKED;
+	if (page) {
+		vmf->page = page;
+		ret |= VM_FAULT_LOCKED;
+	}
+	trace_mmdemo_fault(vmf->address, vmf->pgoff, vmf->flags,
+			   MMDEMO_BACKING_PAGE, ret);
+	return ret;
 }
 
 /*
@@ -106,11 +112,13 @@ static vm_fault_t mmdemo_fault_insert(struct vm_fault *vmf)
 	struct page *page = NULL;
 	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
 
-	if (!page)
-		return ret;
-	ret |= vmf_insert_page(vmf->vma, vmf->address, page);
-	unlock_page(page);
-	put_page(page);
+	if (page) {
+		ret |= vmf_insert_page(vmf->vma, vmf->address, page);
+		unlock_page(page);
+		put_page(page);
+	}
+	trace_mmdemo_fault(vmf->address, vmf->pgoff, vmf->flags,
+			   MMDEMO_BACKING_INSERT, ret);
 	return ret;
 }
 
@@ -124,11 +132,13 @@ static vm_fault_t mmdemo_fault_pfn(struct vm_fault *vmf)
 	struct page *page = NULL;
 	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
 
-	if (!page)
-		return ret;
-	ret |= vmf_insert_pfn(vmf->vma, vmf->address, page_to_pfn(page));
-	unlock_page(page);
-	put_page(page);
+	if (page) {
+		ret |= vmf_insert_pfn(vmf->vma, vmf->address, page_to_pfn(page));
+		unlock_page(page);
+		put_page(page);
+	}
+	trace_mmdemo_fault(vmf->address, vmf->pgoff, vmf->flags,
+			   MMDEMO_BACKING_PFN, ret);
 	return ret;
 }
 
@@ -151,6 +161,7 @@ static vm_fault_t mmdemo_page_mkwrite(struct vm_fault *vmf)
 		return VM_FAULT_NOPAGE;
 	}
 	set_bit(vmf->pgoff, dev->dirty);
+	trace_mmdemo_mkwrite(vmf->pgoff);
 	return VM_FAULT_LOCKED;
 }
 
@@ -170,6 +181,7 @@ static vm_fault_t mmdemo_pfn_mkwrite(struct vm_fault *vmf)
 	set_bit(vmf->pgoff, dev->dirty);
 	unlock_page(page);
 	put_page(page);
+	trace_mmdemo_mkwrite(vmf->pgoff);
 	return 0;
 }
 
@@ -328,6 +340,7 @@ int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!ret) {
 		atomic64_inc(&dev->vmas);
 		atomic64_inc(&dev->mmaps);
+		trace_mmdemo_vma_open(vma);
 	}
 	up_read(&dev->lock);
 	return ret;

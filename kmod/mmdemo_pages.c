@@ -12,6 +12,7 @@
 #include <linux/sched.h>
 
 #include "mmdemo.h"
+#include "mmdemo_trace.h"
 
 /*
  * Returns the page at @pgoff with a reference taken, or NULL.  Pages can
@@ -71,6 +72,7 @@ static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 	}
 	atomic64_inc(&dev->pages_allocated);
 	atomic64_inc(&dev->pages_resident);
+	trace_mmdemo_page_alloc(pgoff, page_to_pfn(page));
 	return page;
 }
 

@@ -1079,6 +1079,82 @@ TEST_F(mmdemo, latency_turns_first_touches_into_major_faults)
 	close(ro);
 }
 
+#define TRACEFS		"/sys/kernel/tracing/"
+
+/* Lines of the trace buffer that contain @event. */
+static int trace_count(const char *event)
+{
+	char line[512];
+	int n = 0;
+	FILE *f = fopen(TRACEFS "trace", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		n += strstr(line, event) != NULL;
+	fclose(f);
+	return n;
+}
+
+TEST_F(mmdemo, tracepoints_record_what_happened)
+{
+	int faults = variant->eager ? 0 : 2;
+	volatile char *p;
+
+	if (access(TRACEFS "events/mmdemo", F_OK))
+		SKIP(return, "no mmdemo events in tracefs (CONFIG_TRACING)");
+	ASSERT_EQ(0, write_file(TRACEFS "events/mmdemo/enable", "1"));
+	ASSERT_EQ(0, write_file(TRACEFS "trace", "\n"));
+	p = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	(void)p[0];
+	p[page_size] = 1;
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_ZAP));
+	ASSERT_EQ(0, munmap((void *)p, 2 * page_size));
+	ASSERT_EQ(0, write_file(TRACEFS "events/mmdemo/enable", "0"));
+
+	EXPECT_EQ(faults, trace_count(" mmdemo_fault: "));
+	EXPECT_EQ(2, trace_count(" mmdemo_page_alloc: "));
+	/* The write to page 1 is noticed in every mode. */
+	EXPECT_EQ(1, trace_count(" mmdemo_mkwrite: "));
+	EXPECT_EQ(1, trace_count(" mmdemo_zap: "));
+	EXPECT_EQ(1, trace_count(" mmdemo_vma_open: "));
+	EXPECT_EQ(1, trace_count(" mmdemo_vma_close: "));
+}
+
+TEST_F(mmdemo, debugfs_shows_counters_and_pages)
+{
+	char line[128];
+	struct mmdemo_stats st;
+	long long faults = -1;
+	int lines = 0;
+	volatile char *p;
+	FILE *f;
+
+	if (access("/sys/kernel/debug/mmdemo/stats", F_OK))
+		SKIP(return, "no /sys/kernel/debug/mmdemo (CONFIG_DEBUG_FS, debugfs mounted)");
+	p = mmap(NULL, 3 * page_size, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (int i = 0; i < 3; i++)
+		(void)p[i * page_size];
+	st = get_stats(self->fd);
+
+	f = fopen("/sys/kernel/debug/mmdemo/stats", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		sscanf(line, "faults %lld", &faults);
+	fclose(f);
+	EXPECT_EQ((long long)st.faults, faults);
+
+	f = fopen("/sys/kernel/debug/mmdemo/pages", "r");
+	ASSERT_NE(NULL, f);
+	while (fgets(line, sizeof(line), f))
+		lines++;
+	fclose(f);
+	EXPECT_EQ(st.pages_resident + 1, lines) TH_LOG("a header and one line a page");
+	ASSERT_EQ(0, munmap((void *)p, 3 * page_size));
+}
+
 static sigjmp_buf sigbus_jmp;
 
 static void on_sigbus(int sig)
