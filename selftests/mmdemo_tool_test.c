@@ -348,6 +348,37 @@ TEST_F(tool, modes_report_what_each_backing_does)
 	EXPECT_EQ(16, jv_u64(m, "3.rss_kb", 0));
 }
 
+/* Events named @name in a trace report. */
+static int events(const struct jv *j, const char *name)
+{
+	const struct jv *e;
+	int n = 0;
+
+	for (e = jv_get(j, "events") ? jv_get(j, "events")->child : NULL; e; e = e->next)
+		n += !strcmp(jv_str(e, "event", ""), name);
+	return n;
+}
+
+TEST_F(tool, trace_events_match_the_device_counters)
+{
+	struct run *r = self->r;
+	struct mmdemo_stats before = stats(self->fd), after;
+
+	if (access("/sys/kernel/tracing/events/mmdemo", F_OK))
+		SKIP(return, "no mmdemo events in tracefs");
+	ASSERT_EQ(0, tool(r, "trace", "--json", "--pages", "3", NULL)) TH_LOG("%s", r->err);
+	after = stats(self->fd);
+	/* Three first reads, and the read after the zap. */
+	EXPECT_EQ(4, events(r->json, "mmdemo_fault"));
+	EXPECT_EQ(after.faults - before.faults, events(r->json, "mmdemo_fault"));
+	EXPECT_EQ(after.pages_allocated - before.pages_allocated,
+		  events(r->json, "mmdemo_page_alloc"));
+	EXPECT_EQ(1, events(r->json, "mmdemo_mkwrite"));
+	EXPECT_EQ(1, events(r->json, "mmdemo_zap"));
+	EXPECT_EQ(1, events(r->json, "mmdemo_vma_open"));
+	EXPECT_EQ(1, events(r->json, "mmdemo_vma_close"));
+}
+
 TEST_F(tool, share_claims_match_what_other_processes_read)
 {
 	struct run *r = self->r;
