@@ -379,6 +379,27 @@ TEST_F(tool, trace_events_match_the_device_counters)
 	EXPECT_EQ(1, events(r->json, "mmdemo_vma_close"));
 }
 
+TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
+{
+	struct run *r = self->r;
+	const struct jv *k;
+
+	/* Times are not checked (a benchmark asserts nothing); fault counts are. */
+	ASSERT_EQ(0, tool(r, "bench", "--json", "--pages", "64", "--repeat", "1",
+			  NULL)) TH_LOG("%s", r->err);
+	k = jv_get(r->json, "kinds");
+	ASSERT_EQ(7, jv_count(k));
+	EXPECT_STREQ("dev page", jv_str(k, "3.kind", ""));
+	/* One fault per page: the driver's fault and page_mkwrite together. */
+	EXPECT_EQ(100, jv_u64(k, "3.first_touch_faults_x100", 0));
+	EXPECT_EQ(100, jv_u64(k, "3.remap_faults_x100", 0));
+	/* Installed by the driver, then write-notified: two. */
+	EXPECT_EQ(200, jv_u64(k, "4.first_touch_faults_x100", 0));
+	EXPECT_EQ(200, jv_u64(k, "5.first_touch_faults_x100", 0));
+	/* Eager: no fault to install, one to notice the write. */
+	EXPECT_EQ(100, jv_u64(k, "6.first_touch_faults_x100", 0));
+}
+
 TEST_F(tool, share_claims_match_what_other_processes_read)
 {
 	struct run *r = self->r;

@@ -89,6 +89,6 @@ void json_smaps(struct json *j, const char *key, const struct mmdemo_smaps *sm);
 
 /* The subcommands. */
 extern const struct cmd cmd_load, cmd_unload, cmd_status, cmd_info, cmd_faults,
-	cmd_prot, cmd_share, cmd_map, cmd_params, cmd_modes, cmd_trace, cmd_tour;
+	cmd_prot, cmd_share, cmd_map, cmd_params, cmd_modes, cmd_trace, cmd_bench, cmd_tour;
 
 #endif
