@@ -6,6 +6,7 @@
  * same run, are the point.  A benchmark, not a test: it asserts nothing.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +22,14 @@ static const char bench_help[] =
 "Usage: mmdemo bench [-n PAGES] [-r REPEAT] [--svg FILE] [--json]\n"
 "\n"
 "For anonymous memory, memfd, /dev/zero and the device in each backing\n"
-"mode: the cost per page of mapping and first touching PAGES pages\n"
+"mode (and with MAP_POPULATE): the cost per page of mapping and first\n"
+"touching PAGES pages\n"
 "(default 1024), the cost per page of mapping again and touching pages\n"
 "that are already resident, and minor faults per page.  Each figure is\n"
 "the median of REPEAT runs (default 5).  Ratios are against anonymous\n"
 "memory (first touch) and memfd (re-map), measured in the same run.\n"
+"Then read() against mmap()+memcpy of resident pages at 64 KiB, 1 MiB and\n"
+"16 MiB, and one thread against two faulting disjoint halves.\n"
 "Resets the device before each device run: nothing else may map it.\n"
 "\n"
 "  -n, --pages N     pages per run\n"
@@ -46,6 +50,7 @@ struct bench_kind {
 	const char *name;
 	enum kind kind;
 	uint32_t backing;	/* DEVICE only */
+	int extra_flags;	/* MAP_POPULATE, for one of them */
 	double first_ns, remap_ns;	/* per page, medians; remap < 0: n/a */
 	double first_faults, remap_faults;	/* minor faults per page */
 };
@@ -76,7 +81,7 @@ static char *map_kind(const struct bench_kind *k, int fd, size_t len)
 {
 	if (k->kind == ANON)
 		return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | k->extra_flags, fd, 0);
 }
 
 /* Map and write one byte per page; returns ns per page, faults via @faults. */
@@ -173,6 +178,125 @@ fail:
 	return 0;
 }
 
+/* Sequential read of @len resident bytes: read() vs a fresh mapping + memcpy. */
+struct throughput {
+	size_t bytes;
+	double read_mb_s, mmap_mb_s;
+};
+
+static int measure_throughput(struct cli *cli, size_t len, int repeat, struct throughput *t)
+{
+	double rd[16], mm[16];
+	struct mmdemo_dev *dev;
+	char *buf, *p;
+	int fd, err = 0;
+
+	buf = malloc(len);
+	if (!buf)
+		return -ENOMEM;
+	memset(buf, 1, len);
+	err = mmdemo_dev_open(cli->device, O_RDWR, &dev);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	fd = mmdemo_dev_fd(dev);
+	mmdemo_dev_set_backing(dev, MMDEMO_BACKING_PAGE);
+	/* Make every page resident first: this measures copying, not allocating. */
+	if (pwrite(fd, buf, len, 0) != (ssize_t)len)
+		err = -EIO;
+	for (int r = 0; r < repeat && !err; r++) {
+		double t0 = now_ns();
+
+		if (pread(fd, buf, len, 0) != (ssize_t)len) {
+			err = -EIO;
+			break;
+		}
+		rd[r] = len / ((now_ns() - t0) / 1e9) / 1e6;
+		t0 = now_ns();
+		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+		if (p == MAP_FAILED) {
+			err = -errno;
+			break;
+		}
+		memcpy(buf, p, len);
+		munmap(p, len);
+		mm[r] = len / ((now_ns() - t0) / 1e9) / 1e6;
+	}
+	mmdemo_dev_close(dev);
+	free(buf);
+	if (err)
+		return err;
+	t->bytes = len;
+	t->read_mb_s = median(rd, repeat);
+	t->mmap_mb_s = median(mm, repeat);
+	return 0;
+}
+
+struct fault_job {
+	int fd;
+	size_t first, pages, ps;
+};
+
+/* Maps its own range of the device and writes each page once. */
+static void *fault_range(void *arg)
+{
+	struct fault_job *j = arg;
+	char *p = mmap(NULL, j->pages * j->ps, PROT_READ | PROT_WRITE, MAP_SHARED, j->fd,
+		       (off_t)(j->first * j->ps));
+
+	if (p == MAP_FAILED)
+		return (void *)1;
+	for (size_t i = 0; i < j->pages; i++)
+		((volatile char *)p)[i * j->ps] = 1;
+	munmap(p, j->pages * j->ps);
+	return NULL;
+}
+
+/* ns per page of faulting @pages new pages with one thread, then with two. */
+static int measure_threads(struct cli *cli, size_t pages, int repeat, double *one, double *two)
+{
+	double t1[16], t2[16];
+	struct mmdemo_dev *dev;
+	int err;
+
+	err = mmdemo_dev_open(cli->device, O_RDWR, &dev);
+	if (err)
+		return err;
+	for (int r = 0; r < repeat && !err; r++) {
+		struct fault_job a = { mmdemo_dev_fd(dev), 0, pages, cli->page_size };
+		struct fault_job h1 = { a.fd, 0, pages / 2, a.ps };
+		struct fault_job h2 = { a.fd, pages / 2, pages - pages / 2, a.ps };
+		pthread_t th[2];
+		double t0;
+
+		err = mmdemo_dev_reset(dev);
+		if (err)
+			break;
+		t0 = now_ns();
+		fault_range(&a);
+		t1[r] = (now_ns() - t0) / pages;
+		err = mmdemo_dev_reset(dev);
+		if (err)
+			break;
+		t0 = now_ns();
+		if (pthread_create(&th[0], NULL, fault_range, &h1) ||
+		    pthread_create(&th[1], NULL, fault_range, &h2)) {
+			err = -EAGAIN;
+			break;
+		}
+		pthread_join(th[0], NULL);
+		pthread_join(th[1], NULL);
+		t2[r] = (now_ns() - t0) / pages;
+	}
+	mmdemo_dev_close(dev);
+	if (err)
+		return err;
+	*one = median(t1, repeat);
+	*two = median(t2, repeat);
+	return 0;
+}
+
 static void svg(FILE *f, const struct bench_kind *ks, int n)
 {
 	double max = 1;
@@ -217,11 +341,15 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		{ .name = "dev insert", .kind = DEVICE, .backing = MMDEMO_BACKING_INSERT },
 		{ .name = "dev pfn", .kind = DEVICE, .backing = MMDEMO_BACKING_PFN },
 		{ .name = "dev eager", .kind = DEVICE, .backing = MMDEMO_BACKING_EAGER },
+		{ .name = "dev populate", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE,
+		  .extra_flags = MAP_POPULATE },
 	};
 	int nk = sizeof(ks) / sizeof(ks[0]), c, err;
 	uint64_t pages = 1024, repeat = 5;
 	const char *svg_path = NULL;
+	struct throughput tp[3];
 	struct mmdemo_info info;
+	double one, two;
 	struct mmdemo_dev *dev;
 
 	while ((c = cli_getopt(cli, &cmd_bench, argc, argv, "n:r:hjD:", options)) != -1) {
@@ -254,6 +382,18 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 			return cli_fail(cli, "%s: %s (is the device mapped by someone else?)",
 					ks[i].name, strerror(-err));
 	}
+	for (int i = 0; i < 3; i++) {
+		size_t len = (size_t)(64 << 10) << (4 * i);	/* 64 KiB, 1 MiB, 16 MiB */
+
+		if (len > info.size)
+			len = info.size;
+		err = measure_throughput(cli, len, (int)repeat, &tp[i]);
+		if (err)
+			return cli_fail(cli, "throughput: %s", strerror(-err));
+	}
+	err = measure_threads(cli, pages, (int)repeat, &one, &two);
+	if (err)
+		return cli_fail(cli, "threads: %s", strerror(-err));
 
 	if (svg_path) {
 		FILE *f = fopen(svg_path, "w");
@@ -285,6 +425,20 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 			json_object_end(&cli->j);
 		}
 		json_array_end(&cli->j);
+		json_array_begin(&cli->j, "throughput");
+		for (int i = 0; i < 3; i++) {
+			json_object_begin(&cli->j, NULL);
+			json_u64(&cli->j, "bytes", tp[i].bytes);
+			json_u64(&cli->j, "read_mb_s", (uint64_t)tp[i].read_mb_s);
+			json_u64(&cli->j, "mmap_mb_s", (uint64_t)tp[i].mmap_mb_s);
+			json_object_end(&cli->j);
+		}
+		json_array_end(&cli->j);
+		json_object_begin(&cli->j, "threads");
+		json_u64(&cli->j, "one_ns_per_page", (uint64_t)one);
+		json_u64(&cli->j, "two_ns_per_page", (uint64_t)two);
+		json_u64(&cli->j, "speedup_x100", (uint64_t)(one / two * 100 + 0.5));
+		json_object_end(&cli->j);
 		json_object_end(&cli->j);
 		return 0;
 	}
@@ -305,6 +459,14 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 	}
 	explain(cli, "first: mmap() plus a write to every page; re-map: the same again with every");
 	explain(cli, "page still resident in the file or device.  Eager pays at mmap() time.");
+	say(cli, "%s", "");
+	say(cli, "%-9s %10s %10s %8s", "reading", "read() MB/s", "mmap MB/s", "mmap/read");
+	for (int i = 0; i < 3; i++)
+		say(cli, "%6zu kB %10.0f %10.0f %8.2f", tp[i].bytes / 1024, tp[i].read_mb_s,
+		    tp[i].mmap_mb_s, tp[i].mmap_mb_s / tp[i].read_mb_s);
+	say(cli, "%s", "");
+	say(cli, "faulting %llu new device pages: one thread %.0f ns/page, two threads %.0f "
+	    "ns/page: %.2fx", (unsigned long long)pages, one, two, one / two);
 	return 0;
 }
 
