@@ -39,6 +39,15 @@ static int mmdemo_ioctl_stats(struct mmdemo_dev *dev, void __user *argp)
 	return copy_to_user(argp, &stats, sizeof(stats)) ? -EFAULT : 0;
 }
 
+/*
+ * The page range of a PAGE_FAULTS or GET_DIRTY request.  Both describe the
+ * whole capacity, so a shrink keeps their history.
+ */
+static bool mmdemo_range_valid(struct mmdemo_dev *dev, u64 first, u32 nr, u32 pad)
+{
+	return !pad && nr && first < dev->capacity && nr <= dev->capacity - first;
+}
+
 static int mmdemo_ioctl_page_faults(struct mmdemo_dev *dev,
 				    struct mmdemo_page_faults __user *uarg)
 {
@@ -47,9 +56,7 @@ static int mmdemo_ioctl_page_faults(struct mmdemo_dev *dev,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	/* Counts exist for the whole capacity: a shrink keeps their history. */
-	if (req.pad || !req.nr_pages || req.first_page >= dev->capacity ||
-	    req.nr_pages > dev->capacity - req.first_page)
+	if (!mmdemo_range_valid(dev, req.first_page, req.nr_pages, req.pad))
 		return -EINVAL;
 
 	for (i = 0; i < req.nr_pages; i++) {
@@ -161,8 +168,7 @@ static int mmdemo_ioctl_get_dirty(struct mmdemo_dev *dev,
 
 	if (copy_from_user(&req, uarg, sizeof(req)))
 		return -EFAULT;
-	if (req.pad || !req.nr_pages || req.first_page >= dev->capacity ||
-	    req.nr_pages > dev->capacity - req.first_page)
+	if (!mmdemo_range_valid(dev, req.first_page, req.nr_pages, req.pad))
 		return -EINVAL;
 	for (i = 0; i < req.nr_pages; i++) {
 		u8 bit = test_bit(req.first_page + i, dev->dirty);

@@ -826,6 +826,22 @@ TEST_F(mmdemo, bad_ioctls_are_refused)
 	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_PAGE_FAULTS, &req));
 	EXPECT_EQ(EINVAL, errno);
 
+	/* GET_DIRTY checks its range the same way. */
+	{
+		struct mmdemo_dirty d = { .first_page = 0, .nr_pages = 0 };
+
+		EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &d));
+		EXPECT_EQ(EINVAL, errno);
+		d.nr_pages = 1;
+		d.pad = 1;
+		EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &d));
+		EXPECT_EQ(EINVAL, errno);
+		d.pad = 0;
+		d.first_page = dev_pages;
+		EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &d));
+		EXPECT_EQ(EINVAL, errno);
+	}
+
 	/* A header that is readable but whose counts run into a hole. */
 	guard = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
