@@ -793,6 +793,7 @@ TEST_F(mmdemo, bad_ioctls_are_refused)
 	struct mmdemo_page_faults req = { .first_page = 0, .nr_pages = 1 };
 	size_t dev_pages = self->info.size / page_size;
 	struct mmdemo_page_faults *edge;
+	struct mmdemo_dirty dirty;
 	char *guard;
 
 	errno = 0;
@@ -827,20 +828,17 @@ TEST_F(mmdemo, bad_ioctls_are_refused)
 	EXPECT_EQ(EINVAL, errno);
 
 	/* GET_DIRTY checks its range the same way. */
-	{
-		struct mmdemo_dirty d = { .first_page = 0, .nr_pages = 0 };
-
-		EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &d));
-		EXPECT_EQ(EINVAL, errno);
-		d.nr_pages = 1;
-		d.pad = 1;
-		EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &d));
-		EXPECT_EQ(EINVAL, errno);
-		d.pad = 0;
-		d.first_page = dev_pages;
-		EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &d));
-		EXPECT_EQ(EINVAL, errno);
-	}
+	dirty = (struct mmdemo_dirty){ .first_page = 0, .nr_pages = 0 };
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &dirty));
+	EXPECT_EQ(EINVAL, errno);
+	dirty.nr_pages = 1;
+	dirty.pad = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &dirty));
+	EXPECT_EQ(EINVAL, errno);
+	dirty.pad = 0;
+	dirty.first_page = dev_pages;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, &dirty));
+	EXPECT_EQ(EINVAL, errno);
 
 	/* A header that is readable but whose counts run into a hole. */
 	guard = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE,
