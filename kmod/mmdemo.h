@@ -10,10 +10,13 @@
  *   mmap_lock or the VMA lock  held by the core around ->mmap and ->fault
  *   dev->lock                  shared: mmap(), read(), write()
  *                              exclusive: reset, resize
- *   page lock                  a fault holds it until the PTE is installed;
- *                              a shrink holds it to remove the page
- *   i_mmap_rwsem               taken by unmap_mapping_range() (zap, shrink),
- *                              with no page lock held
+ *   page lock                  a fault holds it until the PTE is installed,
+ *                              mkwrite while it marks the page dirty, a
+ *                              shrink to remove the page, a clean to
+ *                              write-protect it
+ *   i_mmap_rwsem               taken by unmap_mapping_range(): under a page
+ *                              lock in clean (the order the kernel's rmap
+ *                              walks use), under none in zap and shrink
  * The fault path takes no device-wide lock.  It finds pages under RCU and
  * orders itself against a shrink with the page lock, as the page cache
  * does against truncate: see mmdemo_page_get() and mmdemo_ioctl_resize().
@@ -41,7 +44,9 @@ struct mmdemo_dev {
 
 	/*
 	 * Page offset -> struct page.  The xarray holds one reference on each
-	 * page; every user (a PTE, read(), write()) takes its own.
+	 * page; every user (read(), write(), a PTE of the page, insert and
+	 * eager modes) takes its own.  A PFN PTE takes none: a shrink frees
+	 * pages only after unmapping them (mmdemo_ioctl_resize()).
 	 */
 	struct xarray pages;
 
