@@ -70,14 +70,10 @@ static int mmdemo_ioctl_page_faults(struct mmdemo_dev *dev,
 	return 0;
 }
 
-static int mmdemo_ioctl_reset(struct mmdemo_dev *dev, struct file *file)
+static int mmdemo_ioctl_reset(struct mmdemo_dev *dev)
 {
 	pgoff_t i;
 	int ret = 0;
-
-	/* Reset destroys the data: as for write(), it needs a writable fd. */
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
 
 	down_write(&dev->lock);
 	if (atomic64_read(&dev->vmas)) {
@@ -105,15 +101,12 @@ static int mmdemo_ioctl_zap(struct mmdemo_dev *dev)
 	return 0;
 }
 
-static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, struct file *file,
-			       u64 __user *uarg)
+static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, u64 __user *uarg)
 {
 	LIST_HEAD(removed);
 	pgoff_t old, new;
 	u64 bytes;
 
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
 	if (get_user(bytes, uarg))
 		return -EFAULT;
 	if (!bytes || bytes > ((u64)dev->capacity << PAGE_SHIFT))
@@ -144,14 +137,10 @@ static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, struct file *file,
 	return 0;
 }
 
-static int mmdemo_ioctl_set_latency(struct mmdemo_dev *dev, struct file *file,
-				    u32 __user *uarg)
+static int mmdemo_ioctl_set_latency(struct mmdemo_dev *dev, u32 __user *uarg)
 {
 	u32 us;
 
-	/* It slows every user of the device down: a writable file only. */
-	if (!(file->f_mode & FMODE_WRITE))
-		return -EBADF;
 	if (get_user(us, uarg))
 		return -EFAULT;
 	if (us > MMDEMO_MAX_LATENCY_US)
@@ -228,6 +217,14 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	struct mmdemo_dev *dev = mmdemo_from_file(file);
 	void __user *argp = (void __user *)arg;
 
+	/*
+	 * Commands that destroy data or slow the device down for everyone
+	 * need a writable file, as write() does.
+	 */
+	if ((cmd == MMDEMO_IOC_RESET || cmd == MMDEMO_IOC_RESIZE ||
+	     cmd == MMDEMO_IOC_SET_LATENCY) && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+
 	switch (cmd) {
 	case MMDEMO_IOC_INFO:
 		return mmdemo_ioctl_info(dev, argp);
@@ -236,13 +233,13 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case MMDEMO_IOC_PAGE_FAULTS:
 		return mmdemo_ioctl_page_faults(dev, argp);
 	case MMDEMO_IOC_RESET:
-		return mmdemo_ioctl_reset(dev, file);
+		return mmdemo_ioctl_reset(dev);
 	case MMDEMO_IOC_ZAP:
 		return mmdemo_ioctl_zap(dev);
 	case MMDEMO_IOC_RESIZE:
-		return mmdemo_ioctl_resize(dev, file, argp);
+		return mmdemo_ioctl_resize(dev, argp);
 	case MMDEMO_IOC_SET_LATENCY:
-		return mmdemo_ioctl_set_latency(dev, file, argp);
+		return mmdemo_ioctl_set_latency(dev, argp);
 	case MMDEMO_IOC_SET_BACKING:
 		return mmdemo_ioctl_set_backing(file, argp);
 	case MMDEMO_IOC_GET_BACKING:
