@@ -12,21 +12,27 @@
  *                              exclusive: reset, resize
  *   page lock                  a fault holds it until the PTE is installed,
  *                              mkwrite while it marks the page dirty, a
- *                              shrink to remove the page, a clean to
- *                              write-protect it
+ *                              shrink to remove and unmap the page, a clean
+ *                              to write-protect it (one lock for the 512
+ *                              pages of a huge page: it is the folio's)
  *   i_mmap_rwsem               taken by unmap_mapping_range(): under a page
- *                              lock in clean (the order the kernel's rmap
- *                              walks use), under none in zap and shrink
+ *                              lock in clean and shrink (the order the
+ *                              kernel's rmap walks use), under none in zap
  * The fault path takes no device-wide lock.  It finds pages under RCU and
  * orders itself against a shrink with the page lock, as the page cache
  * does against truncate: see mmdemo_page_get() and mmdemo_ioctl_resize().
+ *
+ * Nor does it rely on mmap_lock.  Since 6.7 the core calls ->fault with
+ * only the VMA's own lock held when the VMA has ->map_pages (fault-around
+ * modes), and mmap_lock is taken by nobody else here: what a fault uses is
+ * the VMA (kept stable by whichever lock the core holds), the device
+ * (alive while the VMA pins its file) and the page store (RCU, page lock).
  */
 #ifndef _MMDEMO_H
 #define _MMDEMO_H
 
 #include <linux/atomic.h>
 #include <linux/fs.h>
-#include <linux/list.h>
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
 #include <linux/rwsem.h>
@@ -72,12 +78,14 @@ struct mmdemo_dev {
 	atomic64_t pages_resident;
 	atomic64_t vmas;
 	atomic64_t mmaps;
+	atomic64_t huge_faults;		/* 2 MiB entries installed (debugfs) */
+	atomic64_t mapped_around;	/* pages offered by fault-around (debugfs) */
 };
 
 /* What each open file has of its own. */
 struct mmdemo_file {
 	struct mmdemo_dev *dev;
-	u32 backing;		/* MMDEMO_BACKING_*, for its next mmap() */
+	u32 backing;		/* MMDEMO_BACKING_* | FAULT_AROUND, for its next mmap() */
 };
 
 static inline struct mmdemo_dev *mmdemo_from_file(struct file *file)
@@ -99,9 +107,8 @@ static inline u64 mmdemo_size(struct mmdemo_dev *dev)
 /* mmdemo_pages.c: the page store */
 struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff);
 struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff);
-void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first,
-			   struct list_head *removed);
-void mmdemo_pages_release(struct list_head *removed);
+struct page *mmdemo_huge_page_get(struct mmdemo_dev *dev, pgoff_t first);
+void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped);
 
 /* mmdemo_debugfs.c: counters and per-page state under debugfs */
 void mmdemo_debugfs_init(struct mmdemo_dev *dev);
@@ -112,7 +119,11 @@ int mmdemo_inode_init(struct mmdemo_dev *dev);
 void mmdemo_inode_exit(struct mmdemo_dev *dev);
 
 /* mmdemo_mmap.c: mmap() and the VMA operations */
+int mmdemo_backing_valid(u32 backing);
 int mmdemo_mmap(struct file *file, struct vm_area_struct *vma);
+unsigned long mmdemo_get_unmapped_area(struct file *file, unsigned long addr,
+				       unsigned long len, unsigned long pgoff,
+				       unsigned long flags);
 
 /* mmdemo_ioctl.c: the UAPI ioctls */
 long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg);

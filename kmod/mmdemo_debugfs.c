@@ -2,6 +2,7 @@
 /*
  * /sys/kernel/debug/mmdemo: the device's counters, and one line per
  * resident page (offset, PFN, reference count, faults served, dirty).
+ * The pages of a huge page share one count, their compound page's.
  * Read-only; nothing here is on a fast path.
  */
 #include <linux/debugfs.h>
@@ -23,6 +24,9 @@ static int mmdemo_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "vmas %lld\nmmaps %lld\nlatency_us %u\n",
 		   atomic64_read(&dev->vmas), atomic64_read(&dev->mmaps),
 		   READ_ONCE(dev->latency_us));
+	seq_printf(m, "huge_faults %lld\nmapped_around %lld\n",
+		   atomic64_read(&dev->huge_faults),
+		   atomic64_read(&dev->mapped_around));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mmdemo_stats);
@@ -41,7 +45,7 @@ static int mmdemo_pages_show(struct seq_file *m, void *unused)
 		if (!page)
 			continue;
 		seq_printf(m, "%lu %#lx %d %d %d\n", index, page_to_pfn(page),
-			   page_ref_count(page) - 1,
+			   page_count(page) - 1,
 			   atomic_read(&dev->fault_counts[index]),
 			   test_bit(index, dev->dirty));
 		put_page(page);

@@ -80,14 +80,16 @@ static int mmdemo_ioctl_reset(struct mmdemo_dev *dev)
 		ret = -EBUSY;
 		goto out;
 	}
-	/* No VMA exists, so no PFN mapping can still point at a page. */
-	mmdemo_pages_truncate(dev, 0, NULL);
+	/* No VMA exists, so nothing needs unmapping. */
+	mmdemo_pages_truncate(dev, 0, false);
 	for (i = 0; i < dev->capacity; i++)
 		atomic_set(&dev->fault_counts[i], 0);
 	bitmap_zero(dev->dirty, dev->capacity);
 	atomic64_set(&dev->faults, 0);
 	atomic64_set(&dev->pages_allocated, 0);
 	atomic64_set(&dev->mmaps, 0);
+	atomic64_set(&dev->huge_faults, 0);
+	atomic64_set(&dev->mapped_around, 0);
 out:
 	up_write(&dev->lock);
 	return ret;
@@ -103,7 +105,6 @@ static int mmdemo_ioctl_zap(struct mmdemo_dev *dev)
 
 static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, u64 __user *uarg)
 {
-	LIST_HEAD(removed);
 	pgoff_t old, new;
 	u64 bytes;
 
@@ -120,16 +121,12 @@ static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, u64 __user *uarg)
 		/*
 		 * Pairs with smp_mb() in mmdemo_page_get(): a fault storing a
 		 * page past the new end either sees the new size or is seen
-		 * by the truncation.  Truncate first, then unmap, so that a
-		 * PTE installed before a page was removed is unmapped too;
-		 * only then may PFN-mapped pages be freed.
+		 * by the truncation, which unmaps each page it removes
+		 * (private copies included).
 		 */
 		smp_mb();
 		trace_mmdemo_zap(new, old - new);
-		mmdemo_pages_truncate(dev, new, &removed);
-		unmap_mapping_range(dev->inode->i_mapping,
-				    (loff_t)new << PAGE_SHIFT, 0, 1);
-		mmdemo_pages_release(&removed);
+		mmdemo_pages_truncate(dev, new, true);
 		/* Gone pages are not dirty; mkwrite cannot mark them again. */
 		bitmap_clear(dev->dirty, new, old - new);
 	}
@@ -203,13 +200,14 @@ static int mmdemo_ioctl_set_backing(struct file *file, u32 __user *uarg)
 {
 	struct mmdemo_file *mf = file->private_data;
 	u32 backing;
+	int ret;
 
 	if (get_user(backing, uarg))
 		return -EFAULT;
-	if (backing > MMDEMO_BACKING_EAGER)
-		return -EINVAL;
-	WRITE_ONCE(mf->backing, backing);
-	return 0;
+	ret = mmdemo_backing_valid(backing);
+	if (!ret)
+		WRITE_ONCE(mf->backing, backing);
+	return ret;
 }
 
 long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

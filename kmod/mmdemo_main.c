@@ -43,11 +43,12 @@ static const char * const backing_names[] = {
 	[MMDEMO_BACKING_INSERT]	= "insert",
 	[MMDEMO_BACKING_PFN]	= "pfn",
 	[MMDEMO_BACKING_EAGER]	= "eager",
+	[MMDEMO_BACKING_HUGE]	= "huge",
 };
 
 static char *backing_param = "page";
 module_param_named(backing, backing_param, charp, 0444);
-MODULE_PARM_DESC(backing, "How mmap() backs pages unless a file asks otherwise: page, insert, pfn or eager (default page)");
+MODULE_PARM_DESC(backing, "How mmap() backs pages unless a file asks otherwise: page, insert, pfn, eager or huge (default page)");
 
 static struct mmdemo_dev mmdemo_dev;
 
@@ -168,6 +169,7 @@ static const struct file_operations mmdemo_fops = {
 	.read_iter	= mmdemo_read_iter,
 	.write_iter	= mmdemo_write_iter,
 	.mmap		= mmdemo_mmap,
+	.get_unmapped_area = mmdemo_get_unmapped_area,
 	.unlocked_ioctl	= mmdemo_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 };
@@ -189,9 +191,14 @@ static int __init mmdemo_init(void)
 	}
 	ret = match_string(backing_names, ARRAY_SIZE(backing_names), backing_param);
 	if (ret < 0) {
-		pr_err("mmdemo: backing=%s is not page, insert, pfn or eager\n",
+		pr_err("mmdemo: backing=%s is not page, insert, pfn, eager or huge\n",
 		       backing_param);
 		return -EINVAL;
+	}
+	if (mmdemo_backing_valid(ret)) {
+		pr_err("mmdemo: backing=%s needs transparent huge pages and Linux 6.12 or later\n",
+		       backing_param);
+		return -EOPNOTSUPP;
 	}
 	dev->backing = ret;
 	if (mode_param & ~0777) {
@@ -240,7 +247,7 @@ static void __exit mmdemo_exit(void)
 {
 	mmdemo_debugfs_exit(&mmdemo_dev);
 	misc_deregister(&mmdemo_dev.misc);
-	mmdemo_pages_truncate(&mmdemo_dev, 0, NULL);
+	mmdemo_pages_truncate(&mmdemo_dev, 0, false);
 	mmdemo_inode_exit(&mmdemo_dev);
 	bitmap_free(mmdemo_dev.dirty);
 	kvfree(mmdemo_dev.fault_counts);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmap() of /dev/mmdemo, in four backing modes chosen per open file:
+ * mmap() of /dev/mmdemo, in five backing modes chosen per open file:
  *
  *   page    ->fault hands the core a page; the core installs the PTE
  *   insert  VM_MIXEDMAP: ->fault installs the page with vmf_insert_page()
@@ -8,17 +8,25 @@
  *           no struct page behind the PTE as far as the core knows
  *   eager   VM_MIXEDMAP, every page installed by mmap() itself
  *           (vm_insert_pages()), so touching it takes no fault
+ *   huge    as insert, plus ->huge_fault: one 2 MiB PMD entry per fault
+ *           where the mapping is aligned (see mmdemo_get_unmapped_area())
+ *
+ * and, in every mode but page, optionally with ->map_pages (fault-around).
  *
  * In every mode a page is installed with its page lock held, so that a
- * shrink (which removes pages under the same lock, then unmaps) cannot
- * leave a PTE behind; see mmdemo_page_get().
+ * shrink (which removes and unmaps pages under the same lock) cannot
+ * leave an entry behind; see mmdemo_page_get().
  */
+#include <linux/bitmap.h>
 #include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
+#include <linux/huge_mm.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
+#include <linux/pfn_t.h>
+#include <linux/sched/mm.h>
 #include <linux/mmdemo.h>
 
 #include "mmdemo.h"
@@ -222,34 +230,207 @@ static int mmdemo_vm_access(struct vm_area_struct *vma, unsigned long addr,
 	return len;
 }
 
-static const struct vm_operations_struct mmdemo_vm_ops[] = {
+/*
+ * Fault-around: before calling ->fault for a read fault, the core offers
+ * the neighbours of the faulting page, a window of fault_around_bytes
+ * (64 KiB by default) clamped to the VMA and the page table.  Map those
+ * the device already has; allocate nothing, since touching a neighbour
+ * must not make it exist.  The faulting page itself is left to ->fault
+ * (return 0), so that every fault is still counted where it happens.
+ *
+ * The core holds rcu_read_lock() around this call (since 6.5), so nothing
+ * here may sleep: pages are only trylocked, and where the page table is
+ * missing we leave it to ->fault, which may allocate it (the helper that
+ * would install the core's preallocated table is not exported).
+ */
+static vm_fault_t mmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
+				   pgoff_t end_pgoff)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mmdemo_dev *dev = vma->vm_private_data;
+	bool pfnmap = vma->vm_flags & VM_PFNMAP;
+	unsigned long nr = 0;
+	pgoff_t pgoff;
+
+	if (pmd_none(READ_ONCE(*vmf->pmd)))
+		return 0;
+	for (pgoff = start_pgoff; pgoff <= end_pgoff; pgoff++) {
+		unsigned long addr = vma->vm_start +
+				     ((pgoff - vma->vm_pgoff) << PAGE_SHIFT);
+		struct page *page;
+
+		if (pgoff == vmf->pgoff)
+			continue;
+		page = mmdemo_page_lookup(dev, pgoff);
+		if (!page)
+			continue;
+		/* The same checks as a fault, under the same lock. */
+		if (trylock_page(page)) {
+			if (pgoff < READ_ONCE(dev->nr_pages) &&
+			    xa_load(&dev->pages, pgoff) == page) {
+				if (pfnmap)
+					vmf_insert_pfn(vma, addr, page_to_pfn(page));
+				else
+					vmf_insert_page(vma, addr, page);
+				nr++;
+			}
+			unlock_page(page);
+		}
+		put_page(page);
+	}
+	atomic64_add(nr, &dev->mapped_around);
+	trace_mmdemo_map_pages(start_pgoff, end_pgoff, nr);
+	return 0;
+}
+
+#if MMDEMO_HUGE_FAULT_MIXEDMAP
+/*
+ * huge: map the 2 MiB around the fault with one PMD entry, backed by a
+ * compound page, when the VMA covers it whole at a 2 MiB-aligned device
+ * offset.  Anything else falls back to 4 KiB faults (->fault, as insert).
+ *
+ * The entry is a PFN entry (vmf_insert_pfn_pmd()): it holds no reference
+ * and no rmap, like pfn mode's PTEs, which is why a shrink unmaps pages
+ * before it frees them.  A write through a MAP_PRIVATE mapping must copy,
+ * which is done 4 KiB at a time; a write through a shared mapping marks
+ * all 512 pages dirty, since the core tracks the whole entry's writes.
+ */
+static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	struct mmdemo_dev *dev = vma->vm_private_data;
+	unsigned long haddr = vmf->address & PMD_MASK;
+	pgoff_t first = vmf->pgoff - ((vmf->address - haddr) >> PAGE_SHIFT);
+	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	struct page *head;
+	vm_fault_t ret;
+
+	if (order != PMD_ORDER || haddr < vma->vm_start ||
+	    haddr + PMD_SIZE > vma->vm_end || !IS_ALIGNED(first, HPAGE_PMD_NR) ||
+	    (write && !(vma->vm_flags & VM_SHARED)))
+		return VM_FAULT_FALLBACK;
+
+	ret = mmdemo_fetch_delay(dev, first);
+	head = mmdemo_huge_page_get(dev, first);
+	/* The 4 KiB fault that follows reports its own major fault. */
+	if (!head)
+		return VM_FAULT_FALLBACK;
+	if (write) {
+		/*
+		 * Not atomic, but these bits fill whole words of their own
+		 * and change only under this page's lock, which we hold.
+		 */
+		bitmap_set(dev->dirty, first, HPAGE_PMD_NR);
+		trace_mmdemo_mkwrite(first);
+	}
+	ret |= vmf_insert_pfn_pmd(vmf, page_to_pfn_t(head), write);
+	unlock_page(head);
+	put_page(head);
+
+	/*
+	 * A write to a read-only entry comes here too (there is no huge
+	 * mkwrite); like ->page_mkwrite it is not counted as a fault.
+	 */
+	if (pmd_none(vmf->orig_pmd)) {
+		atomic_inc(&dev->fault_counts[vmf->pgoff]);
+		atomic64_inc(&dev->faults);
+		atomic64_inc(&dev->huge_faults);
+	}
+	trace_mmdemo_fault(vmf->address, vmf->pgoff, vmf->flags,
+			   MMDEMO_BACKING_HUGE, ret);
+	return ret;
+}
+
+#define MMDEMO_HUGE_FAULT	mmdemo_huge_fault
+#else
+#define MMDEMO_HUGE_FAULT	NULL
+#endif
+
+/*
+ * The operations of one mode, with or without fault-around.  The modes
+ * differ in their fault handlers; pfn mode also needs .access, and is told
+ * of writes by .pfn_mkwrite, as the core has no page to pass it.
+ */
+#define MMDEMO_VM_OPS(_fault, _huge_fault, _map_pages)			\
+	{								\
+		.open		= mmdemo_vm_open,			\
+		.close		= mmdemo_vm_close,			\
+		.fault		= _fault,				\
+		.huge_fault	= _huge_fault,				\
+		.map_pages	= _map_pages,				\
+		.page_mkwrite	= mmdemo_page_mkwrite,			\
+	}
+#define MMDEMO_PFN_VM_OPS(_map_pages)					\
+	{								\
+		.open		= mmdemo_vm_open,			\
+		.close		= mmdemo_vm_close,			\
+		.fault		= mmdemo_fault_pfn,			\
+		.map_pages	= _map_pages,				\
+		.pfn_mkwrite	= mmdemo_pfn_mkwrite,			\
+		.access		= mmdemo_vm_access,			\
+	}
+
+/* Indexed by mode, then by fault-around.  Page mode has no fault-around. */
+static const struct vm_operations_struct mmdemo_vm_ops[][2] = {
 	[MMDEMO_BACKING_PAGE] = {
-		.open		= mmdemo_vm_open,
-		.close		= mmdemo_vm_close,
-		.fault		= mmdemo_fault_page,
-		.page_mkwrite	= mmdemo_page_mkwrite,
+		MMDEMO_VM_OPS(mmdemo_fault_page, NULL, NULL),
 	},
 	[MMDEMO_BACKING_INSERT] = {
-		.open		= mmdemo_vm_open,
-		.close		= mmdemo_vm_close,
-		.fault		= mmdemo_fault_insert,
-		.page_mkwrite	= mmdemo_page_mkwrite,
+		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, NULL),
+		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, mmdemo_map_pages),
 	},
 	[MMDEMO_BACKING_PFN] = {
-		.open		= mmdemo_vm_open,
-		.close		= mmdemo_vm_close,
-		.fault		= mmdemo_fault_pfn,
-		.pfn_mkwrite	= mmdemo_pfn_mkwrite,
-		.access		= mmdemo_vm_access,
+		MMDEMO_PFN_VM_OPS(NULL),
+		MMDEMO_PFN_VM_OPS(mmdemo_map_pages),
 	},
 	/* After a zap or a shrink, eager pages come back by fault. */
 	[MMDEMO_BACKING_EAGER] = {
-		.open		= mmdemo_vm_open,
-		.close		= mmdemo_vm_close,
-		.fault		= mmdemo_fault_insert,
-		.page_mkwrite	= mmdemo_page_mkwrite,
+		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, NULL),
+		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, mmdemo_map_pages),
+	},
+	[MMDEMO_BACKING_HUGE] = {
+		MMDEMO_VM_OPS(mmdemo_fault_insert, MMDEMO_HUGE_FAULT, NULL),
+		MMDEMO_VM_OPS(mmdemo_fault_insert, MMDEMO_HUGE_FAULT,
+			      mmdemo_map_pages),
 	},
 };
+
+/*
+ * Whether @backing is a mode and flags this module can do: 0, -EINVAL
+ * for nonsense, -EOPNOTSUPP for huge mode where the kernel cannot do it
+ * (before 6.12, or without THP; see mmdemo_compat.h).
+ */
+int mmdemo_backing_valid(u32 backing)
+{
+	u32 mode = backing & MMDEMO_BACKING_MODE_MASK;
+
+	if (mode >= ARRAY_SIZE(mmdemo_vm_ops) ||
+	    (backing & ~(MMDEMO_BACKING_MODE_MASK | MMDEMO_BACKING_FAULT_AROUND)))
+		return -EINVAL;
+	if ((backing & MMDEMO_BACKING_FAULT_AROUND) && mode == MMDEMO_BACKING_PAGE)
+		return -EINVAL;
+	if (mode == MMDEMO_BACKING_HUGE && !MMDEMO_HUGE_FAULT_MIXEDMAP)
+		return -EOPNOTSUPP;
+	return 0;
+}
+
+/*
+ * Where mmap() places a mapping: in huge mode, at an address congruent
+ * with its device offset modulo 2 MiB, so that whole 2 MiB pieces of the
+ * device line up with PMD entries; elsewhere wherever the process's
+ * default policy says.
+ */
+unsigned long mmdemo_get_unmapped_area(struct file *file, unsigned long addr,
+				       unsigned long len, unsigned long pgoff,
+				       unsigned long flags)
+{
+#if MMDEMO_HUGE_FAULT_MIXEDMAP
+	if ((mmdemo_file_backing(file) & MMDEMO_BACKING_MODE_MASK) ==
+	    MMDEMO_BACKING_HUGE)
+		return thp_get_unmapped_area(file, addr, len, pgoff, flags);
+#endif
+	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+}
 
 /*
  * eager: allocate and install every page of the VMA now.  dev->lock is
@@ -293,7 +474,9 @@ static int mmdemo_populate(struct mmdemo_dev *dev, struct vm_area_struct *vma)
 int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct mmdemo_dev *dev = mmdemo_from_file(file);
-	u32 backing = mmdemo_file_backing(file);
+	u32 flags = mmdemo_file_backing(file);
+	u32 backing = flags & MMDEMO_BACKING_MODE_MASK;
+	bool around = flags & MMDEMO_BACKING_FAULT_AROUND;
 	unsigned long pages = vma_pages(vma);
 	int ret = 0;
 
@@ -313,7 +496,10 @@ int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 		vm_flags_set(vma, VM_PFNMAP);
 	else if (backing != MMDEMO_BACKING_PAGE)
 		vm_flags_set(vma, VM_MIXEDMAP);
-	vma->vm_ops = &mmdemo_vm_ops[backing];
+	/* HUGEPAGE: asked for, so THP "madvise" mode calls ->huge_fault too. */
+	if (backing == MMDEMO_BACKING_HUGE)
+		vm_flags_set(vma, VM_HUGEPAGE);
+	vma->vm_ops = &mmdemo_vm_ops[backing][around];
 	vma->vm_private_data = dev;
 
 	/* Shared with reset and resize: the size cannot change under us. */

@@ -12,13 +12,15 @@
 #include <linux/sched.h>
 
 #include "mmdemo.h"
+#include "mmdemo_compat.h"
 #include "mmdemo_trace.h"
 
 /*
  * Returns the page at @pgoff with a reference taken, or NULL.  Pages can
  * be removed concurrently (shrink), so the reference is taken only if the
  * page is still live, and the entry is checked again afterwards: the
- * page cache's lockless lookup, on struct pages that never go away.
+ * page cache's lockless lookup, on struct pages that never go away.  The
+ * reference is the folio's: a page of a huge page has no count of its own.
  */
 struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff)
 {
@@ -28,7 +30,7 @@ struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff)
 repeat:
 	page = xa_load(&dev->pages, pgoff);
 	if (page) {
-		if (!get_page_unless_zero(page))
+		if (!folio_try_get(page_folio(page)))
 			goto repeat;
 		if (unlikely(page != xa_load(&dev->pages, pgoff))) {
 			put_page(page);
@@ -77,20 +79,17 @@ static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 }
 
 /*
- * With @page locked: takes it out of the store unless it is gone already.
- * The store's reference moves to @removed if given, else is dropped.
+ * With @page locked: takes it out of the store and drops the store's
+ * reference, unless it is gone already.  Returns whether it was there.
  */
-static void mmdemo_page_remove(struct mmdemo_dev *dev, pgoff_t pgoff,
-			       struct page *page, struct list_head *removed)
+static bool mmdemo_page_remove(struct mmdemo_dev *dev, pgoff_t pgoff,
+			       struct page *page)
 {
 	if (xa_cmpxchg(&dev->pages, pgoff, page, NULL, 0) != page)
-		return;
+		return false;
 	atomic64_dec(&dev->pages_resident);
-	/* The page is off the store and not on any LRU: lru is ours. */
-	if (removed)
-		list_add(&page->lru, removed);
-	else
-		put_page(page);
+	put_page(page);
+	return true;
 }
 
 /*
@@ -127,7 +126,7 @@ retry:
 		 * Nothing maps it yet (we hold its lock and have not installed
 		 * it), so its store reference can go at once.
 		 */
-		mmdemo_page_remove(dev, pgoff, page, NULL);
+		mmdemo_page_remove(dev, pgoff, page);
 		unlock_page(page);
 		put_page(page);
 		return ERR_PTR(-ENXIO);
@@ -140,13 +139,98 @@ retry:
 	return page;
 }
 
+#if MMDEMO_HUGE_FAULT_MIXEDMAP
+/*
+ * Publishes the HPAGE_PMD_NR pages of the new compound page @head at
+ * @first.., each with a store reference, as one unit: @head is locked, so
+ * a lookup of any of them waits in lock_page() and then sees either all
+ * of them or, after a rollback, none.  Fails if any index is taken.
+ */
+static int mmdemo_huge_page_publish(struct mmdemo_dev *dev, pgoff_t first,
+				    struct page *head)
+{
+	void *old = NULL;
+	int i;
+
+	for (i = 0; i < HPAGE_PMD_NR; i++) {
+		get_page(head);
+		old = xa_cmpxchg(&dev->pages, first + i, NULL, head + i,
+				 GFP_KERNEL);
+		if (old) {
+			put_page(head);
+			break;
+		}
+	}
+	if (!old)
+		return 0;
+	while (i--) {
+		xa_cmpxchg(&dev->pages, first + i, head + i, NULL, 0);
+		put_page(head);
+	}
+	return xa_is_err(old) ? xa_err(old) : -EEXIST;
+}
+
+/*
+ * Returns the head of the PMD-sized compound page holding the pages
+ * @first..@first + HPAGE_PMD_NR - 1, referenced and locked, allocating it
+ * if none of those pages exists; NULL if some exist as single pages, if
+ * the range passes the end, or if no 2 MiB of free memory is at hand: the
+ * caller then maps 4 KiB pages instead.  Against a shrink, as
+ * mmdemo_page_get(): size checked again under the lock, and truncation
+ * works from an index upwards, so if the last page is still ours all are.
+ */
+struct page *mmdemo_huge_page_get(struct mmdemo_dev *dev, pgoff_t first)
+{
+	pgoff_t last = first + HPAGE_PMD_NR - 1;
+	struct page *head;
+
+	if (last >= READ_ONCE(dev->nr_pages))
+		return NULL;
+	head = mmdemo_page_lookup(dev, first);
+	if (head) {
+		if (!PageHead(head) || compound_order(head) != HPAGE_PMD_ORDER) {
+			put_page(head);
+			return NULL;
+		}
+		lock_page(head);
+	} else {
+		/*
+		 * As for a single page, plus: no retrying or warning when
+		 * 2 MiB is not free at once, since 4 KiB pages will do.
+		 */
+		head = alloc_pages(GFP_HIGHUSER | __GFP_ZERO | __GFP_COMP |
+				   __GFP_NORETRY | __GFP_NOWARN, HPAGE_PMD_ORDER);
+		if (!head)
+			return NULL;
+		lock_page(head);
+		if (mmdemo_huge_page_publish(dev, first, head)) {
+			unlock_page(head);
+			put_page(head);
+			return NULL;
+		}
+		atomic64_add(HPAGE_PMD_NR, &dev->pages_allocated);
+		atomic64_add(HPAGE_PMD_NR, &dev->pages_resident);
+		trace_mmdemo_page_alloc(first, page_to_pfn(head));
+		/* Pairs with smp_mb() in mmdemo_ioctl_resize(). */
+		smp_mb();
+	}
+	if (last < READ_ONCE(dev->nr_pages) &&
+	    xa_load(&dev->pages, last) == head + HPAGE_PMD_NR - 1)
+		return head;
+	unlock_page(head);
+	put_page(head);
+	return NULL;
+}
+#endif
+
 /*
  * Removes every page from @first on, each under its lock.  A PFN mapping
- * holds no reference on its pages, so while one may still map them the
- * caller passes @removed, unmaps, then calls mmdemo_pages_release().
+ * (pfn mode, and every 2 MiB entry) holds no reference on its page, so if
+ * the device may be @mapped each page is also unmapped before its lock is
+ * dropped: no fault can map it again after that (it is gone from the
+ * store), and only then may the store's reference go.
  */
-void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first,
-			   struct list_head *removed)
+void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped)
 {
 	unsigned long index;
 	struct page *entry, *page;
@@ -156,20 +240,12 @@ void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first,
 		if (!page)
 			continue;
 		lock_page(page);
-		mmdemo_page_remove(dev, index, page, removed);
+		if (mmdemo_page_remove(dev, index, page) && mapped)
+			unmap_mapping_range(dev->inode->i_mapping,
+					    (loff_t)index << PAGE_SHIFT, PAGE_SIZE, 1);
 		unlock_page(page);
+		/* Our lookup reference kept the page alive until now. */
 		put_page(page);
 		cond_resched();
-	}
-}
-
-/* Drops the store references mmdemo_pages_truncate() kept on @removed. */
-void mmdemo_pages_release(struct list_head *removed)
-{
-	struct page *page, *next;
-
-	list_for_each_entry_safe(page, next, removed, lru) {
-		list_del(&page->lru);
-		put_page(page);
 	}
 }

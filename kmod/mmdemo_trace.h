@@ -61,6 +61,19 @@ TRACE_EVENT(mmdemo_zap,
 	    TP_printk("first=%lu nr=%lu", __entry->first, __entry->nr)
 );
 
+TRACE_EVENT(mmdemo_map_pages,
+	    TP_PROTO(unsigned long start, unsigned long end, unsigned long nr),
+	    TP_ARGS(start, end, nr),
+	    TP_STRUCT__entry(__field(unsigned long, start)
+			     __field(unsigned long, end)
+			     __field(unsigned long, nr)),
+	    TP_fast_assign(__entry->start = start;
+			   __entry->end = end;
+			   __entry->nr = nr;),
+	    TP_printk("start=%lu end=%lu mapped=%lu",
+		      __entry->start, __entry->end, __entry->nr)
+);
+
 DECLARE_EVENT_CLASS(mmdemo_vma,
 		    TP_PROTO(struct vm_area_struct *vma),
 		    TP_ARGS(vma),

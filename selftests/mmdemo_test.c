@@ -99,14 +99,32 @@ static bool smaps_has_flag(void *addr, const char *flag)
 /* Number of resident pages in [addr, addr + pages * page_size) per mincore(). */
 static int mincore_count(void *addr, size_t pages)
 {
-	unsigned char vec[NR_PAGES * 4];
+	unsigned char *vec = malloc(pages);
 	int n = 0;
 
-	if (pages > sizeof(vec) || mincore(addr, pages * page_size, vec))
+	if (!vec || mincore(addr, pages * page_size, vec)) {
+		free(vec);
 		return -1;
+	}
 	for (size_t i = 0; i < pages; i++)
 		n += vec[i] & 1;
+	free(vec);
 	return n;
+}
+
+/* The page frame behind @addr per /proc/self/pagemap (root only), or 0. */
+static uint64_t pagemap_pfn(const void *addr)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (uintptr_t)addr / page_size * sizeof(e)) != sizeof(e))
+		e = 0;
+	close(fd);
+	/* Bit 63: present; bits 0-54: the frame number. */
+	return (e >> 63) ? e & ((1ULL << 55) - 1) : 0;
 }
 
 /* Runs the access in a child; returns the signal that killed it, or 0. */
@@ -317,6 +335,13 @@ FIXTURE_VARIANT_ADD(mmdemo, eager) {
 	.private_write_faults = 1,	/* the COW of a read-only PTE */
 };
 
+/* Mappings here are smaller than 2 MiB: huge mode maps them as insert. */
+FIXTURE_VARIANT_ADD(mmdemo, huge) {
+	.backing = MMDEMO_BACKING_HUGE,
+	.fork_copies = true,
+	.private_write_faults = 2,
+};
+
 FIXTURE_SETUP(mmdemo)
 {
 	self->fd = open(DEV_PATH, O_RDWR);
@@ -332,6 +357,8 @@ FIXTURE_SETUP(mmdemo)
 	ASSERT_EQ(page_size, self->info.page_size);
 	ASSERT_LE(NR_PAGES * page_size, self->info.size);
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+	if (ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &variant->backing) && errno == EOPNOTSUPP)
+		SKIP(return, "this kernel cannot do huge mode (6.12+ with THP)");
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &variant->backing));
 	self->len = NR_PAGES * page_size;
 }
@@ -642,8 +669,11 @@ TEST_F(mmdemo, mapping_is_dontexpand_and_dontdump)
 	EXPECT_TRUE(smaps_has_flag(p, "dd"));	/* VM_DONTDUMP */
 	EXPECT_TRUE(smaps_has_flag(p, "sh"));	/* VM_SHARED */
 	EXPECT_EQ(variant->pfn, smaps_has_flag(p, "pf"));	/* VM_PFNMAP */
-	EXPECT_EQ(variant->backing == MMDEMO_BACKING_INSERT || variant->eager,
+	EXPECT_EQ(variant->backing == MMDEMO_BACKING_INSERT || variant->eager ||
+		  variant->backing == MMDEMO_BACKING_HUGE,
 		  smaps_has_flag(p, "mm"));	/* VM_MIXEDMAP */
+	EXPECT_EQ(variant->backing == MMDEMO_BACKING_HUGE,
+		  smaps_has_flag(p, "hg"));	/* VM_HUGEPAGE */
 	ASSERT_EQ(0, munmap(p, self->len));
 }
 
@@ -743,9 +773,18 @@ TEST_F(mmdemo, backing_is_per_file_and_checked)
 	ASSERT_EQ(0, ioctl(other, MMDEMO_IOC_GET_BACKING, &b));
 	EXPECT_EQ(MMDEMO_BACKING_PAGE, b);
 	close(other);
-	b = MMDEMO_BACKING_EAGER + 1;
+	b = MMDEMO_BACKING_HUGE + 1;
 	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &b));
 	EXPECT_EQ(EINVAL, errno);
+	/* Page mode cannot fault around; no flag but that one exists. */
+	b = MMDEMO_BACKING_PAGE | MMDEMO_BACKING_FAULT_AROUND;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &b));
+	EXPECT_EQ(EINVAL, errno);
+	b = MMDEMO_BACKING_INSERT | 0x200;
+	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &b));
+	EXPECT_EQ(EINVAL, errno);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_BACKING, &b));
+	EXPECT_EQ(variant->backing, b);
 	EXPECT_EQ(-1, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, NULL));
 	EXPECT_EQ(EFAULT, errno);
 }
@@ -1409,6 +1448,331 @@ TEST_F(mmdemo, module_stays_while_mapped_even_after_close)
 	EXPECT_EQ(-1, access(DEV_PATH, F_OK));
 	ASSERT_EQ(0, load_module(ko, params));
 	EXPECT_EQ(0, access(DEV_PATH, F_OK));
+}
+
+/*
+ * Fault-around and huge pages: tests of one mode each, on a fresh device
+ * at its full size.
+ */
+FIXTURE(fresh) {
+	int fd;
+	uint64_t capacity;
+};
+
+FIXTURE_SETUP(fresh)
+{
+	self->fd = open(DEV_PATH, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, read_param_u64("size", &self->capacity));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &(uint32_t){ 0 }));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+}
+
+FIXTURE_TEARDOWN(fresh)
+{
+	close(self->fd);
+}
+
+#define HUGE_SIZE	(2UL << 20)
+
+/*
+ * thp_get_unmapped_area() aligns only for 64-bit processes, so a 32-bit
+ * build of these tests would see every huge-mode mapping fall back.
+ */
+#define SKIP_UNLESS_HUGE(fd)							\
+	do {									\
+		__u32 huge_ = MMDEMO_BACKING_HUGE;				\
+										\
+		if (sizeof(long) < 8)						\
+			SKIP(return, "no 2 MiB placement for 32-bit processes");	\
+		if (ioctl(fd, MMDEMO_IOC_SET_BACKING, &huge_) && errno == EOPNOTSUPP)	\
+			SKIP(return, "this kernel cannot do huge mode (6.12+ with THP)");	\
+	} while (0)
+
+/* Device pages [first, first + n) written with byte (page index & 0xff). */
+static int fill_pages(int fd, uint64_t first, size_t n)
+{
+	char *buf = malloc(page_size);
+	int ret = 0;
+
+	for (size_t i = 0; buf && i < n && !ret; i++) {
+		memset(buf, (first + i) & 0xff, page_size);
+		if (pwrite(fd, buf, page_size, (first + i) * page_size) != (ssize_t)page_size)
+			ret = -1;
+	}
+	free(buf);
+	return buf ? ret : -1;
+}
+
+/*
+ * An address aligned to @align with @len bytes free after it, inside a
+ * PROT_NONE reservation (never touched: no page tables), for MAP_FIXED.
+ */
+static char *reserve_aligned(size_t len, size_t align)
+{
+	char *r = mmap(NULL, len + align, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (r == MAP_FAILED)
+		return NULL;
+	return (char *)(((uintptr_t)r + align - 1) & ~(align - 1));
+}
+
+/*
+ * With fault-around, one read fault maps every page the device already
+ * has in the kernel's window (fault_around_bytes); pages it does not have
+ * stay absent and fault one by one.  Without, every page faults.
+ */
+TEST_F(fresh, fault_around_maps_resident_neighbours_only)
+{
+	const __u32 modes[] = {
+		MMDEMO_BACKING_INSERT,
+		MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND,
+		MMDEMO_BACKING_PFN | MMDEMO_BACKING_FAULT_AROUND,
+		MMDEMO_BACKING_HUGE | MMDEMO_BACKING_FAULT_AROUND,
+	};
+	char line[64];
+	size_t w, n;
+
+	if (read_line("/sys/kernel/debug/fault_around_bytes", line, sizeof(line)))
+		SKIP(return, "no /sys/kernel/debug/fault_around_bytes");
+	w = strtoul(line, NULL, 0) / page_size;	/* pages per window */
+	ASSERT_LT(1, w);
+	n = 4 * w;
+	/* Three windows' worth of resident pages, then a window of none. */
+	ASSERT_EQ(0, fill_pages(self->fd, 0, 3 * w));
+
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++) {
+		bool around = modes[m] & MMDEMO_BACKING_FAULT_AROUND;
+		uint64_t faults;
+		volatile char *p;
+
+		char *at = reserve_aligned(n * page_size, w * page_size);
+
+		ASSERT_NE(NULL, at);
+		if (ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &modes[m]) && errno == EOPNOTSUPP)
+			continue;	/* huge mode, before 6.12 */
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &modes[m]));
+		/* Windows are aligned in the page table: so is the mapping. */
+		p = mmap(at, n * page_size, PROT_READ, MAP_SHARED | MAP_FIXED, self->fd, 0);
+		ASSERT_EQ(at, p);
+		/*
+		 * Fault-around needs the page table, which the first fault
+		 * makes and a zap keeps.
+		 */
+		ASSERT_EQ(0, p[0]);
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_ZAP));
+		faults = get_stats(self->fd).faults;
+
+		for (size_t i = 0; i < 3 * w; i++) {
+			ASSERT_EQ((char)(i & 0xff), p[i * page_size]) TH_LOG("page %zu", i);
+		}
+		/* One fault per window, each mapping the window's pages. */
+		EXPECT_EQ(around ? 3 : 3 * w, get_stats(self->fd).faults - faults)
+			TH_LOG("mode %#x", modes[m]);
+		/* Nothing was allocated for the window yet untouched. */
+		EXPECT_EQ(3 * w, get_stats(self->fd).pages_resident);
+		if (!(modes[m] & MMDEMO_BACKING_PFN))
+			EXPECT_EQ(0, mincore_count((char *)p + 3 * w * page_size, w));
+
+		faults = get_stats(self->fd).faults;
+		for (size_t i = 3 * w; i < n; i++)
+			ASSERT_EQ(0, p[i * page_size]);
+		EXPECT_EQ(w, get_stats(self->fd).faults - faults);
+		ASSERT_EQ(0, munmap((void *)p, n * page_size));
+		/* Back to three windows of resident pages for the next mode. */
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &(uint64_t){ 3 * w * page_size }));
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+	}
+}
+
+/* A write fault is not a read fault: fault-around maps nothing for it. */
+TEST_F(fresh, fault_around_is_for_reads_only)
+{
+	__u32 mode = MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND;
+	volatile char *p;
+	uint64_t faults;
+
+	ASSERT_EQ(0, fill_pages(self->fd, 0, 8));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+	p = mmap(NULL, 8 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	p[0] = 'x';
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_ZAP));
+	faults = get_stats(self->fd).faults;
+	for (int i = 0; i < 8; i++)
+		p[i * page_size] = 'w';
+	EXPECT_EQ(8, get_stats(self->fd).faults - faults);
+	ASSERT_EQ(0, munmap((void *)p, 8 * page_size));
+}
+
+/* Huge mode: the first touch of each aligned 2 MiB maps all of it. */
+TEST_F(fresh, huge_fault_maps_2mib_with_one_fault)
+{
+	__u32 mode = MMDEMO_BACKING_HUGE;
+	size_t n = 2 * HUGE_SIZE / page_size;
+	uint64_t pfn0;
+	char val[64];
+	char *p;
+
+	SKIP_UNLESS_HUGE(self->fd);
+
+	if (self->capacity < 2 * HUGE_SIZE)
+		SKIP(return, "the device is smaller than 4 MiB");
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+	p = mmap(NULL, 2 * HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	/* get_unmapped_area lined offset 0 up with a 2 MiB boundary. */
+	EXPECT_EQ(0, (uintptr_t)p % HUGE_SIZE);
+
+	for (size_t i = 0; i < n; i++)
+		ASSERT_EQ(0, ((volatile char *)p)[i * page_size]);
+	EXPECT_STATS(self->fd, 2, n, n, 1, 1);
+	EXPECT_EQ((int)n, mincore_count(p, n));
+	/* One compound page each: 512 consecutive frames. */
+	pfn0 = pagemap_pfn(p);
+	ASSERT_NE(0, pfn0);
+	EXPECT_EQ(0, pfn0 % (HUGE_SIZE / page_size));
+	for (size_t i = 1; i < HUGE_SIZE / page_size; i++) {
+		ASSERT_EQ(pfn0 + i, pagemap_pfn(p + i * page_size)) TH_LOG("page %zu", i);
+	}
+	/* smaps says the core will ask ->huge_fault for this mapping. */
+	ASSERT_EQ(0, smaps_field(p, "THPeligible:", val, sizeof(val)));
+	EXPECT_EQ(1, atoi(val));
+
+	/* A write through the entry dirties its 512 pages, and only those. */
+	p[HUGE_SIZE + 5] = 'h';
+	{
+		uint8_t *d = malloc(n);
+		size_t dirty = 0;
+		char c;
+
+		ASSERT_NE(NULL, d);
+		ASSERT_EQ(0, get_dirty(self->fd, 0, n, d));
+		for (size_t i = 0; i < n; i++)
+			dirty += d[i] && i >= n / 2;
+		EXPECT_EQ(n / 2, dirty);
+		EXPECT_EQ(0, d[0]);
+		free(d);
+		ASSERT_EQ(1, pread(self->fd, &c, 1, HUGE_SIZE + 5));
+		EXPECT_EQ('h', c);
+	}
+	EXPECT_EQ(2, get_stats(self->fd).faults);
+	ASSERT_EQ(0, munmap(p, 2 * HUGE_SIZE));
+}
+
+/*
+ * Only whole, aligned 2 MiB pieces of the device are mapped huge: from
+ * offset 4 KiB, 4 MiB hold 511 pages before the first boundary, one
+ * aligned 2 MiB piece, and 1 page after.  Misplaced by MAP_FIXED, none.
+ */
+TEST_F(fresh, huge_falls_back_to_4k_where_unaligned)
+{
+	__u32 mode = MMDEMO_BACKING_HUGE;
+	size_t n = 2 * HUGE_SIZE / page_size;
+	char *p, *q;
+
+	SKIP_UNLESS_HUGE(self->fd);
+
+	if (self->capacity < 3 * HUGE_SIZE)
+		SKIP(return, "the device is smaller than 6 MiB");
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+	p = mmap(NULL, 2 * HUGE_SIZE, PROT_READ, MAP_SHARED, self->fd, page_size);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(page_size, (uintptr_t)p % HUGE_SIZE);
+	for (size_t i = 0; i < n; i++)
+		ASSERT_EQ(0, ((volatile char *)p)[i * page_size]);
+	EXPECT_EQ(511 + 1 + 1, get_stats(self->fd).faults);
+	ASSERT_EQ(0, munmap(p, 2 * HUGE_SIZE));
+
+	/* The same range at an address 4 KiB off: nothing lines up. */
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+	q = mmap(NULL, 3 * HUGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, q);
+	q = (char *)(((uintptr_t)q + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
+	p = mmap(q + 2 * page_size, 2 * HUGE_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED,
+		 self->fd, page_size);
+	ASSERT_EQ(q + 2 * page_size, p);
+	for (size_t i = 0; i < n; i++)
+		ASSERT_EQ(0, ((volatile char *)p)[i * page_size]);
+	EXPECT_EQ(n, get_stats(self->fd).faults);
+	ASSERT_EQ(0, munmap(p, 2 * HUGE_SIZE));
+}
+
+/* Huge mode: the pattern (page index & 0xff) in the first 2 MiB, by one fault. */
+static int fill_huge(int fd)
+{
+	char *s = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (s == MAP_FAILED)
+		return -1;
+	for (size_t i = 0; i < HUGE_SIZE / page_size; i++)
+		memset(s + i * page_size, i & 0xff, page_size);
+	return munmap(s, HUGE_SIZE);
+}
+
+/* MAP_PRIVATE: read huge, but a write copies one 4 KiB page only. */
+TEST_F(fresh, huge_private_write_copies_4k)
+{
+	__u32 mode = MMDEMO_BACKING_HUGE;
+	uint64_t pfn0;
+	char c, *p;
+
+	SKIP_UNLESS_HUGE(self->fd);
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+	ASSERT_EQ(0, fill_huge(self->fd));
+	EXPECT_EQ(1, get_stats(self->fd).faults);
+	p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, (uintptr_t)p % HUGE_SIZE);
+	EXPECT_EQ(7, p[7 * page_size]);
+	EXPECT_EQ(2, get_stats(self->fd).faults);
+	pfn0 = pagemap_pfn(p);
+	EXPECT_EQ(pfn0 + 9, pagemap_pfn(p + 9 * page_size));
+
+	p[7 * page_size] = 'p';
+	EXPECT_EQ('p', p[7 * page_size]);
+	EXPECT_NE(pfn0 + 7, pagemap_pfn(p + 7 * page_size));	/* a copy */
+	ASSERT_EQ(1, pread(self->fd, &c, 1, 7 * page_size));
+	EXPECT_EQ(7, c);	/* the device keeps its byte */
+	EXPECT_EQ(8, p[8 * page_size]);	/* the neighbours are the device's */
+	EXPECT_EQ(pfn0 + 8, pagemap_pfn(p + 8 * page_size));
+	EXPECT_EQ(100, p[100 * page_size]);
+	EXPECT_EQ(HUGE_SIZE / page_size, get_stats(self->fd).pages_allocated);
+	ASSERT_EQ(0, munmap(p, HUGE_SIZE));
+}
+
+/* A shrink into a huge page: SIGBUS past the end, data before it kept. */
+TEST_F(fresh, huge_shrink_cuts_inside_a_huge_page)
+{
+	__u32 mode = MMDEMO_BACKING_HUGE;
+	uint64_t half = HUGE_SIZE / 2;
+	char *p;
+
+	SKIP_UNLESS_HUGE(self->fd);
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+	ASSERT_EQ(0, fill_huge(self->fd));
+	p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(3, p[3 * page_size]);
+	EXPECT_EQ(2, get_stats(self->fd).faults);
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &half));
+	EXPECT_EQ(half / page_size, get_stats(self->fd).pages_resident);
+	EXPECT_EQ(SIGBUS, access_signal(p + half, false));
+	EXPECT_EQ(SIGBUS, access_signal(p + HUGE_SIZE - 1, true));
+	/* What is left comes back 4 KiB at a time, with its data. */
+	EXPECT_EQ(3, p[3 * page_size]);
+	EXPECT_EQ(5, p[5 * page_size]);
+	EXPECT_EQ(4, get_stats(self->fd).faults);
+
+	/* Grown back: the cut part is new, zeroed memory. */
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+	EXPECT_EQ(0, p[half]);
+	EXPECT_EQ(0, p[HUGE_SIZE - 1]);
+	ASSERT_EQ(0, munmap(p, HUGE_SIZE));
 }
 
 int main(int argc, char **argv)

@@ -31,7 +31,7 @@
 #include <linux/types.h>
 
 /* Bumped whenever an ioctl or its structure changes meaning. */
-#define MMDEMO_API_VERSION	2
+#define MMDEMO_API_VERSION	3
 
 /* 0xB9 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define MMDEMO_IOC_MAGIC	0xB9
@@ -119,12 +119,22 @@ struct mmdemo_page_faults {
  * call (see mmdemo(4)): the core installs a page the fault handler returns
  * (PAGE), the handler installs it (INSERT, VM_MIXEDMAP), the handler
  * installs a bare PFN (PFN, VM_PFNMAP; MAP_PRIVATE is refused with EINVAL),
- * or mmap() installs every page at once (EAGER).  EINVAL for another value.
+ * mmap() installs every page at once (EAGER), or, as INSERT, but a fault in
+ * a 2 MiB-aligned part of the mapping installs one 2 MiB PMD entry (HUGE;
+ * EOPNOTSUPP on a kernel without transparent huge pages).
+ *
+ * MMDEMO_BACKING_FAULT_AROUND may be or-ed into any mode but PAGE: a read
+ * fault then also maps the neighbouring pages the device already has, in
+ * the kernel's fault-around window (fault_around_bytes, 64 KiB by default).
+ * EINVAL for another value.
  */
 #define MMDEMO_BACKING_PAGE	0
 #define MMDEMO_BACKING_INSERT	1
 #define MMDEMO_BACKING_PFN	2
 #define MMDEMO_BACKING_EAGER	3
+#define MMDEMO_BACKING_HUGE	4
+#define MMDEMO_BACKING_MODE_MASK	0xffU
+#define MMDEMO_BACKING_FAULT_AROUND	0x100U
 #define MMDEMO_IOC_SET_BACKING	_IOW(MMDEMO_IOC_MAGIC, 0x07, __u32)
 #define MMDEMO_IOC_GET_BACKING	_IOR(MMDEMO_IOC_MAGIC, 0x08, __u32)
 
