@@ -5,6 +5,8 @@
 #                          library and tool (build/user), the selftests
 #   make demo              boot a VM, load the module with 'mmdemo load' and
 #                          run 'mmdemo tour' there (start here)
+#   make bench             'mmdemo bench' in a VM with two parallel vCPUs;
+#                          writes build/bench/<kernel>/bench.svg
 #   make check             install what is missing, lint, host unit tests, then
 #                          the selftests in a VM on every kernel in KERNELS
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
@@ -61,6 +63,10 @@ demo: deps
 	$(MAKE) user
 	scripts/demo.sh $(DEMO_KERNEL)
 
+bench: deps
+	$(MAKE) user
+	scripts/demo.sh --bench $(DEMO_KERNEL)
+
 check: deps
 	$(MAKE) lint
 	$(MAKE) intree
@@ -78,4 +84,4 @@ clean:
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module user selftests demo deps lint intree debug-kernel check clean help
+.PHONY: all module user selftests demo bench deps lint intree debug-kernel check clean help

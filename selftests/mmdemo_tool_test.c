@@ -316,10 +316,14 @@ TEST_F(tool, modes_report_what_each_backing_does)
 	const struct jv *m;
 	char key[48];
 
+	__u32 huge = MMDEMO_BACKING_HUGE;
+	bool has_huge = !ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &huge);
+	int n = has_huge ? 5 : 4;
+
 	ASSERT_EQ(0, tool(r, "modes", "--json", NULL)) TH_LOG("%s", r->err);
 	m = jv_get(r->json, "modes");
-	ASSERT_EQ(4, jv_count(m));
-	for (int i = 0; i < 4; i++) {
+	ASSERT_EQ(n, jv_count(m));
+	for (int i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "%d.device_faults", i);
 		faults += jv_u64(m, key, 0);
 		snprintf(key, sizeof(key), "%d.child_device_faults", i);
@@ -327,11 +331,11 @@ TEST_F(tool, modes_report_what_each_backing_does)
 	}
 	/*
 	 * The first touches and the children's touches are every fault the
-	 * tool took, but for the private writes of page and insert mode,
-	 * which fetch their COW source through the driver (eager's comes
-	 * from a PTE mmap() installed; pfn refuses MAP_PRIVATE).
+	 * tool took, but for the private writes of page, insert and huge
+	 * mode, which fetch their COW source through the driver (eager's
+	 * comes from a PTE mmap() installed; pfn refuses MAP_PRIVATE).
 	 */
-	EXPECT_EQ(stats(self->fd).faults - before.faults, faults + 2);
+	EXPECT_EQ(stats(self->fd).faults - before.faults, faults + 2 + has_huge);
 	EXPECT_STREQ("page", jv_str(m, "0.backing", ""));
 	EXPECT_EQ(4, jv_u64(m, "0.device_faults", 0));
 	EXPECT_FALSE(jv_bool(m, "0.fork_copies_ptes", true));
@@ -346,6 +350,64 @@ TEST_F(tool, modes_report_what_each_backing_does)
 	EXPECT_EQ(0, jv_u64(m, "3.device_faults", 99));
 	EXPECT_EQ(0, jv_u64(m, "3.minflt", 99));
 	EXPECT_EQ(16, jv_u64(m, "3.rss_kb", 0));
+	if (has_huge) {
+		/* 4 pages are less than 2 MiB: as insert, plus VM_HUGEPAGE. */
+		EXPECT_STREQ("huge", jv_str(m, "4.backing", ""));
+		EXPECT_STREQ("mm hg", jv_str(m, "4.vmflags", ""));
+		EXPECT_EQ(4, jv_u64(m, "4.device_faults", 0));
+		EXPECT_EQ(2, jv_u64(m, "4.private_write_minflt", 0));
+	}
+}
+
+TEST_F(tool, around_fault_counts_are_the_devices)
+{
+	struct run *r = self->r;
+	const struct jv *runs;
+	uint64_t w;
+
+	ASSERT_EQ(0, tool(r, "around", "--json", NULL)) TH_LOG("%s", r->err);
+	runs = jv_get(r->json, "runs");
+	ASSERT_EQ(2, jv_count(runs));
+	/*
+	 * The tool resets the device before each run: the device's own count
+	 * is the last run's, plus the first touch that made its page table.
+	 */
+	EXPECT_EQ(jv_u64(runs, "1.resident_faults", 0) + jv_u64(runs, "1.absent_faults", 0) + 1,
+		  stats(self->fd).faults);
+	EXPECT_STREQ("insert", jv_str(runs, "0.backing", ""));
+	EXPECT_EQ(64, jv_u64(runs, "0.resident_faults", 0));
+	EXPECT_EQ(64, jv_u64(runs, "0.absent_faults", 0));
+	EXPECT_STREQ("insert+around", jv_str(runs, "1.backing", ""));
+	EXPECT_EQ(64, jv_u64(runs, "1.absent_faults", 0));
+	w = jv_u64(r->json, "window_pages", 0);
+	if (w) {
+		/* One fault per window; a mapping off a window boundary touches one more. */
+		EXPECT_LE(64 / w, jv_u64(runs, "1.resident_faults", 0));
+		EXPECT_GE(64 / w + 1, jv_u64(runs, "1.resident_faults", 0));
+	}
+}
+
+TEST_F(tool, huge_takes_one_fault_per_2mib)
+{
+	struct run *r = self->r;
+	__u32 huge = MMDEMO_BACKING_HUGE;
+
+	if (ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &huge)) {
+		ASSERT_EQ(EOPNOTSUPP, errno);
+		EXPECT_EQ(3, tool(r, "huge", "--json", NULL));
+		EXPECT_NE(NULL, strstr(r->err, "6.12"));
+		return;
+	}
+	ASSERT_EQ(0, tool(r, "huge", "--json", NULL)) TH_LOG("%s", r->err);
+	EXPECT_TRUE(jv_bool(r->json, "aligned.aligned_2mib", false));
+	EXPECT_EQ(2, jv_u64(r->json, "aligned.device_faults", 0));
+	EXPECT_EQ(2, jv_u64(r->json, "aligned.minflt", 0));
+	EXPECT_EQ(2, jv_u64(r->json, "aligned.consecutive_2mib", 0));	/* root reads frames */
+	EXPECT_FALSE(jv_bool(r->json, "misplaced.aligned_2mib", true));
+	EXPECT_EQ(1024, jv_u64(r->json, "misplaced.device_faults", 0));
+	/* The device's own count of the last run (the tool reset it first). */
+	EXPECT_EQ(1024, stats(self->fd).faults);
+	EXPECT_EQ(1024, stats(self->fd).pages_resident);
 }
 
 /* Events named @name in a trace report. */
@@ -388,19 +450,36 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
 	ASSERT_EQ(0, tool(r, "bench", "--json", "--pages", "64", "--repeat", "1",
 			  NULL)) TH_LOG("%s", r->err);
 	k = jv_get(r->json, "kinds");
-	ASSERT_EQ(8, jv_count(k));
-	/* MAP_POPULATE faults everything in inside mmap(): no write fault left? */
-	EXPECT_STREQ("dev populate", jv_str(k, "7.kind", ""));
+	ASSERT_EQ(11, jv_count(k));
+	EXPECT_STREQ("dev populate", jv_str(k, "10.kind", ""));
 	EXPECT_EQ(3, jv_count(jv_get(r->json, "throughput")));
 	EXPECT_STREQ("dev page", jv_str(k, "3.kind", ""));
 	/* One fault per page: the driver's fault and page_mkwrite together. */
-	EXPECT_EQ(100, jv_u64(k, "3.first_touch_faults_x100", 0));
-	EXPECT_EQ(100, jv_u64(k, "3.remap_faults_x100", 0));
+	EXPECT_EQ(1000, jv_u64(k, "3.first_touch_faults_x1000", 0));
+	EXPECT_EQ(1000, jv_u64(k, "3.remap_faults_x1000", 0));
+	EXPECT_EQ(1000, jv_u64(k, "3.reread_faults_x1000", 0));
 	/* Installed by the driver, then write-notified: two. */
-	EXPECT_EQ(200, jv_u64(k, "4.first_touch_faults_x100", 0));
-	EXPECT_EQ(200, jv_u64(k, "5.first_touch_faults_x100", 0));
+	EXPECT_STREQ("dev insert", jv_str(k, "4.kind", ""));
+	EXPECT_EQ(2000, jv_u64(k, "4.first_touch_faults_x1000", 0));
+	EXPECT_EQ(1000, jv_u64(k, "4.reread_faults_x1000", 0));
+	EXPECT_EQ(2000, jv_u64(k, "6.first_touch_faults_x1000", 0));
+	/*
+	 * Fault-around does nothing for writes, and maps a window of 16
+	 * resident pages per read fault: at most 1/8 fault per page even
+	 * with a mapping that does not start on a window.
+	 */
+	EXPECT_STREQ("dev ins+ar", jv_str(k, "5.kind", ""));
+	EXPECT_EQ(2000, jv_u64(k, "5.first_touch_faults_x1000", 0));
+	EXPECT_GE(125, jv_u64(k, "5.reread_faults_x1000", 1000));
+	EXPECT_STREQ("dev pfn+ar", jv_str(k, "7.kind", ""));
+	EXPECT_GE(125, jv_u64(k, "7.reread_faults_x1000", 1000));
 	/* Eager: no fault to install, one to notice the write. */
-	EXPECT_EQ(100, jv_u64(k, "6.first_touch_faults_x100", 0));
+	EXPECT_STREQ("dev eager", jv_str(k, "8.kind", ""));
+	EXPECT_EQ(1000, jv_u64(k, "8.first_touch_faults_x1000", 0));
+	/* 64 pages are less than 2 MiB: huge mode maps them as insert does. */
+	EXPECT_STREQ("dev huge", jv_str(k, "9.kind", ""));
+	if (jv_bool(k, "9.supported", false))
+		EXPECT_EQ(2000, jv_u64(k, "9.first_touch_faults_x1000", 0));
 }
 
 TEST_F(tool, share_claims_match_what_other_processes_read)

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <linux/mmdemo.h>
+
 #include "parse.h"
 #include "unit.h"
 
@@ -101,6 +103,14 @@ static void test_names(void)
 	CHECK(parse_backing("", &b) == -EINVAL);
 	CHECK_STR(backing_name(1), "insert");
 	CHECK_STR(backing_name(7), "unknown");
+	CHECK(!parse_backing("huge", &b) && b == MMDEMO_BACKING_HUGE);
+	CHECK(!parse_backing("insert+around", &b) &&
+	      b == (MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND));
+	CHECK(parse_backing("page+around", &b) == -EINVAL);
+	CHECK(parse_backing("around", &b) == -EINVAL);
+	CHECK_STR(backing_name(MMDEMO_BACKING_HUGE | MMDEMO_BACKING_FAULT_AROUND), "huge+around");
+	CHECK_STR(backing_name(MMDEMO_BACKING_PAGE | MMDEMO_BACKING_FAULT_AROUND), "unknown");
+	CHECK_STR(backing_name(MMDEMO_BACKING_INSERT | 0x200), "unknown");
 
 	CHECK_STR(prot_name(PROT_READ | PROT_WRITE, buf, sizeof(buf)), "READ|WRITE");
 	CHECK_STR(prot_name(PROT_NONE, buf, sizeof(buf)), "NONE");

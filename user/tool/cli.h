@@ -29,8 +29,8 @@ struct cmd {
 	const char *help;	/* full --help text */
 };
 
-/* Exit statuses: 0 success, 1 failure, 2 bad usage. */
-enum { EXIT_USAGE = 2 };
+/* Exit statuses: 0 success, 1 failure, 2 bad usage, 3 the kernel cannot. */
+enum { EXIT_USAGE = 2, EXIT_UNSUPPORTED = 3 };
 
 /* Options every subcommand accepts; 'h', 'j', 'D' are handled by cli_getopt. */
 #define CLI_COMMON_OPTIONS					\
@@ -89,6 +89,7 @@ void json_smaps(struct json *j, const char *key, const struct mmdemo_smaps *sm);
 
 /* The subcommands. */
 extern const struct cmd cmd_load, cmd_unload, cmd_status, cmd_info, cmd_faults,
-	cmd_prot, cmd_share, cmd_map, cmd_params, cmd_modes, cmd_trace, cmd_bench, cmd_tour;
+	cmd_prot, cmd_share, cmd_map, cmd_params, cmd_modes, cmd_around, cmd_huge,
+	cmd_trace, cmd_bench, cmd_tour;
 
 #endif

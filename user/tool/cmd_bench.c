@@ -6,8 +6,9 @@
  * same run, are the point.  A benchmark, not a test: it asserts nothing.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +23,13 @@ static const char bench_help[] =
 "Usage: mmdemo bench [-n PAGES] [-r REPEAT] [--svg FILE] [--json]\n"
 "\n"
 "For anonymous memory, memfd, /dev/zero and the device in each backing\n"
-"mode (and with MAP_POPULATE): the cost per page of mapping and first\n"
-"touching PAGES pages\n"
-"(default 1024), the cost per page of mapping again and touching pages\n"
-"that are already resident, and minor faults per page.  Each figure is\n"
-"the median of REPEAT runs (default 5).  Ratios are against anonymous\n"
-"memory (first touch) and memfd (re-map), measured in the same run.\n"
+"mode (with and without fault-around, and with MAP_POPULATE): the cost\n"
+"per page of mapping and first writing PAGES pages (default 1024), of\n"
+"mapping them again and writing them while they are resident (re-map),\n"
+"and of mapping them again and reading them (re-read, where fault-around\n"
+"works), with minor faults per page.  Each figure is the median of\n"
+"REPEAT runs (default 5).  Ratios are against anonymous memory (first\n"
+"touch) and memfd (re-map, re-read), measured in the same run.\n"
 "Then read() against mmap()+memcpy of resident pages at 64 KiB, 1 MiB and\n"
 "16 MiB, and one thread against two faulting disjoint halves.\n"
 "Resets the device before each device run: nothing else may map it.\n"
@@ -51,8 +53,8 @@ struct bench_kind {
 	enum kind kind;
 	uint32_t backing;	/* DEVICE only */
 	int extra_flags;	/* MAP_POPULATE, for one of them */
-	double first_ns, remap_ns;	/* per page, medians; remap < 0: n/a */
-	double first_faults, remap_faults;	/* minor faults per page */
+	double first_ns, remap_ns, reread_ns;	/* per page, medians; < 0: n/a */
+	double first_faults, remap_faults, reread_faults;	/* minor faults per page */
 };
 
 static double now_ns(void)
@@ -70,6 +72,12 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A ratio or a per-page figure as an integer in thousandths, for JSON. */
+static uint64_t x1000(double v)
+{
+	return (uint64_t)(v * 1000 + 0.5);
+}
+
 static double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
@@ -84,9 +92,9 @@ static char *map_kind(const struct bench_kind *k, int fd, size_t len)
 	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | k->extra_flags, fd, 0);
 }
 
-/* Map and write one byte per page; returns ns per page, faults via @faults. */
+/* Map and write (or read) one byte per page; returns ns per page, faults via @faults. */
 static double touch_run(const struct bench_kind *k, int fd, size_t pages, size_t ps,
-			double *faults, char **keep)
+			bool write, double *faults, char **keep)
 {
 	struct mmdemo_rusage r0, r1;
 	double t0, t1;
@@ -97,8 +105,12 @@ static double touch_run(const struct bench_kind *k, int fd, size_t pages, size_t
 	p = map_kind(k, fd, pages * ps);
 	if (p == MAP_FAILED)
 		return -1;
-	for (size_t i = 0; i < pages; i++)
-		((volatile char *)p)[i * ps] = 1;
+	for (size_t i = 0; i < pages; i++) {
+		if (write)
+			((volatile char *)p)[i * ps] = 1;
+		else
+			(void)((volatile char *)p)[i * ps];
+	}
 	t1 = now_ns();
 	mmdemo_rusage(&r1);
 	*faults = (double)(r1.minflt - r0.minflt) / (double)pages;
@@ -106,75 +118,84 @@ static double touch_run(const struct bench_kind *k, int fd, size_t pages, size_t
 	return (t1 - t0) / (double)pages;
 }
 
+/* The file to map for @k: an fd, or a negative errno. */
 static int open_kind(struct cli *cli, const struct bench_kind *k, size_t len,
 		     struct mmdemo_dev **dev)
 {
-	int fd;
+	int fd, err;
 
 	switch (k->kind) {
 	case MEMFD:
 		fd = memfd_create("mmdemo-bench", MFD_CLOEXEC);
 		if (fd >= 0 && ftruncate(fd, (off_t)len)) {
 			close(fd);
-			return -1;
+			return -EIO;
 		}
-		return fd;
+		return fd >= 0 ? fd : -errno;
 	case ZERO:
-		return open("/dev/zero", O_RDWR | O_CLOEXEC);
+		fd = open("/dev/zero", O_RDWR | O_CLOEXEC);
+		return fd >= 0 ? fd : -errno;
 	case DEVICE:
-		if (mmdemo_dev_open(cli->device, O_RDWR, dev) ||
-		    mmdemo_dev_set_backing(*dev, k->backing) || mmdemo_dev_reset(*dev))
-			return -1;
-		return mmdemo_dev_fd(*dev);
+		err = mmdemo_dev_open(cli->device, O_RDWR, dev);
+		if (!err)
+			err = mmdemo_dev_set_backing(*dev, k->backing);
+		if (!err)
+			err = mmdemo_dev_reset(*dev);
+		return err ? err : mmdemo_dev_fd(*dev);
 	default:
-		return -1;
+		return -EINVAL;
 	}
 }
 
 static int measure(struct cli *cli, struct bench_kind *k, size_t pages, int repeat)
 {
 	size_t ps = cli->page_size, len = pages * ps;
-	double first[16], remap[16], ff = 0, rf = 0;
-	int fd = -1;
+	double first[16], remap[16], reread[16], ff = 0, rf = 0, rrf = 0;
+	bool anon = k->kind == ANON;
+	int err = 0;
 
-	for (int r = 0; r < repeat; r++) {
+	for (int r = 0; r < repeat && !err; r++) {
 		struct mmdemo_dev *dev = NULL;
+		int fd = -1;
 		char *p;
 
-		if (k->kind != ANON) {
+		if (!anon) {
 			fd = open_kind(cli, k, len, &dev);
 			if (fd < 0) {
 				mmdemo_dev_close(dev);
-				return -EIO;
+				return fd;
 			}
 		}
-		first[r] = touch_run(k, fd, pages, ps, &ff, &p);
-		if (first[r] < 0)
-			goto fail;
-		munmap(p, len);
-		/* The pages stay in the file or device: this pass finds them resident. */
-		remap[r] = k->kind == ANON ? -1 : touch_run(k, fd, pages, ps, &rf, &p);
-		if (k->kind != ANON) {
-			if (remap[r] < 0)
-				goto fail;
+		first[r] = touch_run(k, fd, pages, ps, true, &ff, &p);
+		if (first[r] >= 0)
 			munmap(p, len);
+		/* The pages stay in the file or device: these passes find them resident. */
+		remap[r] = reread[r] = -1;
+		if (!anon && first[r] >= 0) {
+			remap[r] = touch_run(k, fd, pages, ps, true, &rf, &p);
+			if (remap[r] >= 0)
+				munmap(p, len);
 		}
+		if (!anon && remap[r] >= 0) {
+			reread[r] = touch_run(k, fd, pages, ps, false, &rrf, &p);
+			if (reread[r] >= 0)
+				munmap(p, len);
+		}
+		if (first[r] < 0 || (!anon && reread[r] < 0))
+			err = -EIO;
 		if (dev)
 			mmdemo_dev_close(dev);
 		else if (fd >= 0)
 			close(fd);
-		continue;
-fail:
-		if (dev)
-			mmdemo_dev_close(dev);
-		else if (fd >= 0)
-			close(fd);
-		return -EIO;
 	}
+	if (err)
+		return err;
 	k->first_ns = median(first, repeat);
-	k->remap_ns = k->kind == ANON ? -1 : median(remap, repeat);
+	k->remap_ns = anon ? -1 : median(remap, repeat);
+	k->reread_ns = anon ? -1 : median(reread, repeat);
 	k->first_faults = ff;
-	k->remap_faults = k->kind == ANON ? -1 : rf;
+	k->remap_faults = anon ? -1 : rf;
+	k->reread_faults = anon ? -1 : rrf;
 	return 0;
 }
 
@@ -314,7 +335,7 @@ static void svg(FILE *f, const struct bench_kind *ks, int n)
 		"re-map of resident pages (light)</text>\n");
 	for (int i = 0; i < n; i++) {
 		int y = 40 + i * 2 * bar;
-		double f1 = ks[i].first_ns / max * (w - 260);
+		double f1 = ks[i].first_ns > 0 ? ks[i].first_ns / max * (w - 260) : 0;
 		double f2 = ks[i].remap_ns > 0 ? ks[i].remap_ns / max * (w - 260) : 0;
 
 		fprintf(f, "<text x=\"10\" y=\"%d\">%s</text>\n", y + 16, ks[i].name);
@@ -339,8 +360,13 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		{ .name = "/dev/zero", .kind = ZERO },
 		{ .name = "dev page", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE },
 		{ .name = "dev insert", .kind = DEVICE, .backing = MMDEMO_BACKING_INSERT },
+		{ .name = "dev ins+ar", .kind = DEVICE,
+		  .backing = MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND },
 		{ .name = "dev pfn", .kind = DEVICE, .backing = MMDEMO_BACKING_PFN },
+		{ .name = "dev pfn+ar", .kind = DEVICE,
+		  .backing = MMDEMO_BACKING_PFN | MMDEMO_BACKING_FAULT_AROUND },
 		{ .name = "dev eager", .kind = DEVICE, .backing = MMDEMO_BACKING_EAGER },
+		{ .name = "dev huge", .kind = DEVICE, .backing = MMDEMO_BACKING_HUGE },
 		{ .name = "dev populate", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE,
 		  .extra_flags = MAP_POPULATE },
 	};
@@ -378,6 +404,11 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 
 	for (int i = 0; i < nk; i++) {
 		err = measure(cli, &ks[i], pages, (int)repeat);
+		/* Huge mode before 6.12: a row of n/a, not a failed run. */
+		if (err == -EOPNOTSUPP) {
+			ks[i].first_ns = ks[i].remap_ns = ks[i].reread_ns = -1;
+			continue;
+		}
 		if (err)
 			return cli_fail(cli, "%s: %s (is the device mapped by someone else?)",
 					ks[i].name, strerror(-err));
@@ -410,18 +441,27 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		json_u64(&cli->j, "repeat", repeat);
 		json_array_begin(&cli->j, "kinds");
 		for (int i = 0; i < nk; i++) {
+			const struct bench_kind *k = &ks[i];
+
 			json_object_begin(&cli->j, NULL);
-			json_string(&cli->j, "kind", ks[i].name);
-			json_u64(&cli->j, "first_touch_ns", (uint64_t)ks[i].first_ns);
-			json_u64(&cli->j, "first_touch_faults_x100", (uint64_t)(ks[i].first_faults * 100 + 0.5));
-			if (ks[i].remap_ns >= 0) {
-				json_u64(&cli->j, "remap_ns", (uint64_t)ks[i].remap_ns);
-				json_u64(&cli->j, "remap_faults_x100", (uint64_t)(ks[i].remap_faults * 100 + 0.5));
-				json_u64(&cli->j, "remap_vs_memfd_x100",
-					 (uint64_t)(ks[i].remap_ns / ks[1].remap_ns * 100 + 0.5));
+			json_string(&cli->j, "kind", k->name);
+			json_bool(&cli->j, "supported", k->first_ns >= 0);
+			if (k->first_ns >= 0) {
+				json_u64(&cli->j, "first_touch_ns", (uint64_t)k->first_ns);
+				json_u64(&cli->j, "first_touch_faults_x1000", x1000(k->first_faults));
+				json_u64(&cli->j, "first_vs_anon_x100",
+					 x1000(k->first_ns / ks[0].first_ns) / 10);
 			}
-			json_u64(&cli->j, "first_vs_anon_x100",
-				 (uint64_t)(ks[i].first_ns / ks[0].first_ns * 100 + 0.5));
+			if (k->remap_ns >= 0) {
+				json_u64(&cli->j, "remap_ns", (uint64_t)k->remap_ns);
+				json_u64(&cli->j, "remap_faults_x1000", x1000(k->remap_faults));
+				json_u64(&cli->j, "remap_vs_memfd_x100",
+					 x1000(k->remap_ns / ks[1].remap_ns) / 10);
+				json_u64(&cli->j, "reread_ns", (uint64_t)k->reread_ns);
+				json_u64(&cli->j, "reread_faults_x1000", x1000(k->reread_faults));
+				json_u64(&cli->j, "reread_vs_memfd_x100",
+					 x1000(k->reread_ns / ks[1].reread_ns) / 10);
+			}
 			json_object_end(&cli->j);
 		}
 		json_array_end(&cli->j);
@@ -444,21 +484,31 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 	}
 	say(cli, "%llu pages, median of %llu runs; ratios against anon (first touch) and "
 	    "memfd (re-map), same run", (unsigned long long)pages, (unsigned long long)repeat);
-	say(cli, "%-11s %12s %8s %7s %12s %8s %7s", "kind", "first ns/pg", "faults", "x anon",
-	    "re-map ns/pg", "faults", "x memfd");
+	say(cli, "%-12s %8s %6s %6s  %8s %6s %6s  %8s %6s %6s", "", "first", "", "",
+	    "re-map", "", "", "re-read", "", "");
+	say(cli, "%-12s %8s %6s %6s  %8s %6s %6s  %8s %6s %6s", "kind", "ns/page", "flt/pg",
+	    "x anon", "ns/page", "flt/pg", "x memfd", "ns/page", "flt/pg", "x memfd");
 	for (int i = 0; i < nk; i++) {
-		char rm[16] = "-", rf[16] = "-", rx[16] = "-";
+		const struct bench_kind *k = &ks[i];
+		char rm[48] = "       -      -      -", rr[48] = "       -      -      -";
 
-		if (ks[i].remap_ns >= 0) {
-			snprintf(rm, sizeof(rm), "%.0f", ks[i].remap_ns);
-			snprintf(rf, sizeof(rf), "%.2f", ks[i].remap_faults);
-			snprintf(rx, sizeof(rx), "%.2f", ks[i].remap_ns / ks[1].remap_ns);
+		if (k->first_ns < 0) {
+			say(cli, "%-12s %s", k->name, "not supported by this kernel");
+			continue;
 		}
-		say(cli, "%-11s %12.0f %8.2f %7.2f %12s %8s %7s", ks[i].name, ks[i].first_ns,
-		    ks[i].first_faults, ks[i].first_ns / ks[0].first_ns, rm, rf, rx);
+		if (k->remap_ns >= 0) {
+			snprintf(rm, sizeof(rm), "%8.0f %6.3f %6.2f", k->remap_ns, k->remap_faults,
+				 k->remap_ns / ks[1].remap_ns);
+			snprintf(rr, sizeof(rr), "%8.0f %6.3f %6.2f", k->reread_ns, k->reread_faults,
+				 k->reread_ns / ks[1].reread_ns);
+		}
+		say(cli, "%-12s %8.0f %6.3f %6.2f  %s  %s", k->name, k->first_ns, k->first_faults,
+		    k->first_ns / ks[0].first_ns, rm, rr);
 	}
 	explain(cli, "first: mmap() plus a write to every page; re-map: the same again with every");
-	explain(cli, "page still resident in the file or device.  Eager pays at mmap() time.");
+	explain(cli, "page still resident in the file or device; re-read: mapped again and read, where");
+	explain(cli, "fault-around (memfd, +ar) maps a window per fault.  Eager pays at mmap() time;");
+	explain(cli, "huge maps 2 MiB per fault where aligned (1 fault per 512 pages).");
 	say(cli, "%s", "");
 	say(cli, "%-9s %10s %10s %8s", "reading", "read() MB/s", "mmap MB/s", "mmap/read");
 	for (int i = 0; i < 3; i++)

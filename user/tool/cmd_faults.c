@@ -26,8 +26,9 @@ static const char faults_help[] =
 "      --latency US       make the device slow for this run: a page it does\n"
 "                         not have yet takes US microseconds to fetch and\n"
 "                         counts as a major fault (set back to 0 after)\n"
-"  -b, --backing MODE     page (default), insert, pfn or eager: how the\n"
-"                         device backs the mapping (see mmdemo(4))\n"
+"  -b, --backing MODE     page (default), insert, pfn, eager or huge: how\n"
+"                         the device backs the mapping (see mmdemo(4));\n"
+"                         MODE+around (not page) adds fault-around\n"
 "  -q, --quiet            totals only, no row per touch\n"
 "      --json             one JSON object on stdout\n"
 "      --device PATH      default " MMDEMO_DEV_PATH "\n";
@@ -89,7 +90,7 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 			break;
 		case 'b':
 			if (parse_backing(optarg, &o.backing))
-				return cli_usage(cli, "--backing '%s': expected page, insert, pfn or eager",
+				return cli_usage(cli, "--backing '%s': expected " BACKING_CHOICES,
 						 optarg);
 			break;
 		case 'L': {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmdemo modes: the four ways the device can back a mapping, side by side,
- * each measured on the running kernel.
+ * mmdemo modes: the ways the device can back a mapping, side by side, each
+ * measured on the running kernel.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,8 +18,9 @@
 static const char modes_help[] =
 "Usage: mmdemo modes [--json] [--device PATH]\n"
 "\n"
-"Map 4 device pages in each backing mode (page, insert, pfn, eager; see\n"
-"mmdemo(4)), read them once, and report what the kernel did: device\n"
+"Map 4 device pages in each backing mode (page, insert, pfn, eager, and\n"
+"huge where the kernel can; see mmdemo(4)), read them once, and report\n"
+"what the kernel did: device\n"
 "faults and minor faults of the first touches, smaps Rss and VmFlags,\n"
 "what mincore() sees, whether fork() copied the page-table entries (the\n"
 "child's first touch faults or not), whether get_user_pages() works\n"
@@ -119,15 +120,16 @@ static int measure(struct cli *cli, struct mmdemo_dev *dev, uint32_t backing,
 
 static void flag_list(const struct mmdemo_smaps *sm, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s", mmdemo_smaps_has_flag(sm, "mm") ? "mm" : "",
-		 mmdemo_smaps_has_flag(sm, "pf") ? "pf" : "");
+	snprintf(buf, len, "%s%s%s", mmdemo_smaps_has_flag(sm, "mm") ? "mm" : "",
+		 mmdemo_smaps_has_flag(sm, "pf") ? "pf" : "",
+		 mmdemo_smaps_has_flag(sm, "hg") ? " hg" : "");
 	if (!*buf)
 		snprintf(buf, len, "-");
 }
 
 static void report(struct cli *cli, const struct mode_result *m)
 {
-	char flags[8], err[32], priv[40];
+	char flags[12], err[32], priv[40];
 
 	flag_list(&m->smaps, flags, sizeof(flags));
 	if (cli->json) {
@@ -187,10 +189,12 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 		say(cli, "%-7s %-7s %10s %7s %9s %8s %-11s %-9s %s", "mode", "vmflags",
 		    "dev-faults", "minflt", "Rss", "mincore", "fork PTEs", "GUP", "MAP_PRIVATE");
 	}
-	for (uint32_t b = MMDEMO_BACKING_PAGE; b <= MMDEMO_BACKING_EAGER && !err; b++) {
+	for (uint32_t b = MMDEMO_BACKING_PAGE; b <= MMDEMO_BACKING_HUGE && !err; b++) {
 		err = measure(cli, dev, b, &m);
 		if (!err)
 			report(cli, &m);
+		else if (err == -EOPNOTSUPP && b == MMDEMO_BACKING_HUGE)
+			err = 0;	/* before 6.12: no huge mode */
 	}
 	mmdemo_dev_close(dev);
 	if (cli->json) {
@@ -200,10 +204,11 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 		explain(cli, "page: the core installs the page the driver returns; insert: the driver");
 		explain(cli, "installs it (VM_MIXEDMAP); pfn: the driver installs a bare PFN (VM_PFNMAP),");
 		explain(cli, "which Rss, mincore and get_user_pages cannot see; eager: mmap() installs");
-		explain(cli, "everything, so touching costs nothing.  fork copies the PTEs the core");
-		explain(cli, "could not rebuild by itself.");
+		explain(cli, "everything, so touching costs nothing; huge: as insert for a mapping");
+		explain(cli, "this small (see mmdemo huge).  fork copies the PTEs the core could not");
+		explain(cli, "rebuild by itself.");
 	}
 	return err ? cli_fail(cli, "%s", strerror(-err)) : 0;
 }
 
-const struct cmd cmd_modes = { "modes", run_modes, "the four backing modes side by side", modes_help };
+const struct cmd cmd_modes = { "modes", run_modes, "the backing modes side by side", modes_help };

@@ -130,7 +130,7 @@ static int run_trace(struct cli *cli, int argc, char **argv)
 		if (c == 'b' && !parse_backing(optarg, &backing))
 			continue;
 		if (c == 'b')
-			return cli_usage(cli, "--backing '%s': expected page, insert, pfn or eager",
+			return cli_usage(cli, "--backing '%s': expected " BACKING_CHOICES,
 					 optarg);
 		return c == 'h' ? 0 : EXIT_USAGE;
 	}

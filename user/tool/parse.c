@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <linux/mmdemo.h>
+
 #include "parse.h"
 
 int parse_number(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -135,14 +137,27 @@ size_t pattern_order(const struct pattern *p, size_t nr_pages, uint64_t seed,
 	return n;
 }
 
-static const char *const backing_names[] = { "page", "insert", "pfn", "eager" };
+/* Indexed by mode, then by MMDEMO_BACKING_FAULT_AROUND (page has none). */
+static const char *const backing_names[][2] = {
+	[MMDEMO_BACKING_PAGE] = { "page", NULL },
+	[MMDEMO_BACKING_INSERT] = { "insert", "insert+around" },
+	[MMDEMO_BACKING_PFN] = { "pfn", "pfn+around" },
+	[MMDEMO_BACKING_EAGER] = { "eager", "eager+around" },
+	[MMDEMO_BACKING_HUGE] = { "huge", "huge+around" },
+};
+
+#define NR_BACKINGS (sizeof(backing_names) / sizeof(backing_names[0]))
 
 int parse_backing(const char *s, uint32_t *backing)
 {
-	for (uint32_t i = 0; i < sizeof(backing_names) / sizeof(backing_names[0]); i++) {
-		if (!strcmp(s, backing_names[i])) {
-			*backing = i;
-			return 0;
+	for (uint32_t i = 0; i < NR_BACKINGS; i++) {
+		for (uint32_t around = 0; around < 2; around++) {
+			const char *name = backing_names[i][around];
+
+			if (name && !strcmp(s, name)) {
+				*backing = i | (around ? MMDEMO_BACKING_FAULT_AROUND : 0);
+				return 0;
+			}
 		}
 	}
 	return -EINVAL;
@@ -150,8 +165,12 @@ int parse_backing(const char *s, uint32_t *backing)
 
 const char *backing_name(uint32_t backing)
 {
-	return backing < sizeof(backing_names) / sizeof(backing_names[0]) ?
-	       backing_names[backing] : "unknown";
+	uint32_t mode = backing & MMDEMO_BACKING_MODE_MASK;
+	const char *name = NULL;
+
+	if (mode < NR_BACKINGS && !(backing & ~(MMDEMO_BACKING_MODE_MASK | MMDEMO_BACKING_FAULT_AROUND)))
+		name = backing_names[mode][!!(backing & MMDEMO_BACKING_FAULT_AROUND)];
+	return name ? name : "unknown";
 }
 
 struct flag_name {

@@ -29,7 +29,11 @@ const char *pattern_name(const struct pattern *p, char *buf, size_t len);
 size_t pattern_order(const struct pattern *p, size_t nr_pages, uint64_t seed,
 		     size_t *order);
 
-/* "page", "insert", "pfn", "eager" <-> MMDEMO_BACKING_*; -EINVAL if unknown. */
+/*
+ * "page", "insert", "pfn", "eager", "huge", optionally "+around" (not
+ * after page) <-> MMDEMO_BACKING_* | FAULT_AROUND; -EINVAL if unknown.
+ */
+#define BACKING_CHOICES "page, insert, pfn, eager or huge, or MODE+around (not page)"
 int parse_backing(const char *s, uint32_t *backing);
 const char *backing_name(uint32_t backing);
 
