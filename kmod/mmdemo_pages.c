@@ -194,6 +194,11 @@ struct page *mmdemo_huge_page_get(struct mmdemo_dev *dev, pgoff_t first)
 		}
 		lock_page(head);
 	} else {
+		unsigned long index = first;
+
+		/* Part of it exists as single pages: do not even try. */
+		if (xa_find(&dev->pages, &index, last, XA_PRESENT))
+			return NULL;
 		/*
 		 * As for a single page, plus: no retrying or warning when
 		 * 2 MiB is not free at once, since 4 KiB pages will do.

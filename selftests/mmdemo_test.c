@@ -1208,6 +1208,22 @@ TEST_F(mmdemo, debugfs_shows_counters_and_pages)
 	ASSERT_EQ(0, munmap((void *)p, 3 * page_size));
 }
 
+/* A counter of /sys/kernel/debug/mmdemo/stats, or -1. */
+static long long debugfs_stat(const char *name)
+{
+	char line[128], key[64];
+	long long val = -1, v;
+	FILE *f = fopen("/sys/kernel/debug/mmdemo/stats", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
+			val = v;
+	fclose(f);
+	return val;
+}
+
 static sigjmp_buf sigbus_jmp;
 
 static void on_sigbus(int sig)
@@ -1225,7 +1241,10 @@ static void on_sigbus(int sig)
  */
 TEST_F(mmdemo, faults_race_safely_with_zap_and_resize)
 {
-	const int workers = 3, rounds = 150, stable = 32, moving = 32;
+	/* In huge mode, 2 MiB each: huge entries come and go too. */
+	const bool huge = variant->backing == MMDEMO_BACKING_HUGE;
+	const int workers = 3, rounds = huge ? 50 : 150;
+	const int stable = huge ? 512 : 32, moving = stable;
 	uint64_t small = stable * page_size;
 	volatile int *stop;
 	pid_t pids[4];
@@ -1264,7 +1283,8 @@ TEST_F(mmdemo, faults_race_safely_with_zap_and_resize)
 			if (m == MAP_FAILED)
 				_exit(2);
 			__atomic_fetch_add(&stop[1], 1, __ATOMIC_SEQ_CST);
-			for (i = 0; !*stop; i++) {
+			/* At least one write to each page, however late it started. */
+			for (i = 0; !*stop || i < (unsigned long)stable; i++) {
 				char *byte = m + ((i * 7 + w) % stable) * page_size + w;
 
 				*byte = (char)('a' + w);
@@ -1272,9 +1292,15 @@ TEST_F(mmdemo, faults_race_safely_with_zap_and_resize)
 					_exit(3);
 			}
 			/* Every page this worker wrote still has its byte. */
-			for (int pg = 0; pg < stable; pg++)
-				if (m[pg * page_size + w] != 'a' + w)
+			for (int pg = 0; pg < stable; pg++) {
+				if (m[pg * page_size + w] != 'a' + w) {
+					/* For the parent's log: where, what, after how long. */
+					stop[2 + 3 * w] = pg;
+					stop[3 + 3 * w] = m[pg * page_size + w];
+					stop[4 + 3 * w] = (int)(i > 1000000 ? 1000000 : i);
 					_exit(4);
+				}
+			}
 			_exit(0);
 		}
 	}
@@ -1290,10 +1316,15 @@ TEST_F(mmdemo, faults_race_safely_with_zap_and_resize)
 	*stop = 1;
 	for (int w = 0; w <= workers; w++) {
 		ASSERT_EQ(pids[w], waitpid(pids[w], &status, 0));
-		EXPECT_EQ(0, status) TH_LOG("worker %d: status %#x", w, status);
+		EXPECT_EQ(0, status) TH_LOG("worker %d: status %#x (page %d holds %d after %d writes)",
+					    w, status, stop[2 + 3 * w], stop[3 + 3 * w],
+					    stop[4 + 3 * w]);
 	}
 	EXPECT_EQ(0, get_stats(self->fd).vmas);
 	EXPECT_GE(stable + moving, get_stats(self->fd).pages_resident);
+	/* Where 2 MiB placement exists, huge entries were in the race. */
+	if (huge && sizeof(long) == 8 && debugfs_stat("huge_faults") >= 0)
+		EXPECT_LT(0, debugfs_stat("huge_faults"));
 	munmap((void *)stop, page_size);
 }
 
