@@ -45,6 +45,11 @@ else
 	say "insmod failed"
 fi
 
+# A 1 MiB RAM disk (/dev/ram0) for the O_DIRECT tests, if the tree has brd.
+for m in /lib/modules/"$(uname -r)"/kernel/drivers/block/brd.ko*; do
+	[ -e "$m" ] && insmod "$m" rd_nr=1 rd_size=1024
+done
+
 export MMDEMO_KO=/mmdemo/mmdemo.ko
 [ -x /mmdemo/mmdemo ] && export MMDEMO_TOOL=/mmdemo/mmdemo
 export NO_COLOR=1

@@ -89,8 +89,9 @@ build_module() {
 	fi
 }
 
-# module_tree OUT: OUT/modules/lib/modules/RELEASE/extra/mmdemo.ko with the
-# depmod indexes libkmod reads, so the guest can load mmdemo by name.
+# module_tree OUT: OUT/modules/lib/modules/RELEASE/extra/mmdemo.ko (and
+# the kernel's brd) with the depmod indexes libkmod reads, so the guest
+# can load mmdemo by name.
 module_tree() {
 	local out=$1 ko=$1/kmod/mmdemo.ko release tree=$1/modules
 
@@ -98,6 +99,14 @@ module_tree() {
 	rm -rf "$tree"
 	mkdir -p "$tree/lib/modules/$release/extra"
 	cp "$ko" "$tree/lib/modules/$release/extra/"
+	# brd, a RAM disk: the block device the O_DIRECT tests read and write,
+	# where the kernel has it as a module (Debian's do; the debug kernel
+	# has no block layer).
+	for f in /lib/modules/"$release"/kernel/drivers/block/brd.ko*; do
+		[ -e "$f" ] || continue
+		mkdir -p "$tree/lib/modules/$release/kernel/drivers/block"
+		cp "$f" "$tree/lib/modules/$release/kernel/drivers/block/"
+	done
 	# Empty lists of the kernel's own modules, which depmod expects.
 	touch "$tree/lib/modules/$release/"{modules.order,modules.builtin,modules.builtin.modinfo}
 	depmod -b "$tree" "$release" || die "depmod failed for $release"

@@ -706,6 +706,58 @@ TEST_F(mmdemo, fork_copies_ptes_only_of_mixed_and_pfn_maps)
 	ASSERT_EQ(0, munmap((void *)p, 2 * page_size));
 }
 
+/*
+ * O_DIRECT moves data between a block device and the user buffer itself,
+ * pinning the buffer's pages: a device mapping can be that buffer, except
+ * a PFN map, which has no pages to pin.  A read into a shared mapping is a
+ * write through it, so the device sees the page dirty.
+ */
+TEST_F(mmdemo, o_direct_works_on_mappings_with_pages)
+{
+	char *p, *buf, back[8] = "";
+	uint8_t dirty = 9;
+	ssize_t n;
+	int bd;
+
+	bd = open("/dev/ram0", O_RDWR | O_DIRECT);
+	if (bd < 0)
+		SKIP(return, "no /dev/ram0 (brd) to do O_DIRECT with");
+	ASSERT_EQ(0, posix_memalign((void **)&buf, page_size, page_size));
+	memset(buf, 0, page_size);
+	strcpy(buf, "from the disk");
+	ASSERT_EQ((ssize_t)page_size, pwrite(bd, buf, page_size, 0));
+
+	p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_CLEAN));
+	/* Disk -> mapping. */
+	n = pread(bd, p, page_size, 0);
+	if (variant->pfn) {
+		EXPECT_EQ(-1, n);
+		EXPECT_EQ(EFAULT, errno);
+	} else {
+		EXPECT_EQ((ssize_t)page_size, n);
+		ASSERT_EQ(8, pread(self->fd, back, 8, 0));
+		EXPECT_EQ(0, memcmp(back, "from the", 8));
+		ASSERT_EQ(0, get_dirty(self->fd, 0, 1, &dirty));
+		EXPECT_EQ(1, dirty);
+	}
+	/* Mapping -> disk. */
+	strcpy(p, "from the device");
+	n = pwrite(bd, p, page_size, page_size);
+	if (variant->pfn) {
+		EXPECT_EQ(-1, n);
+		EXPECT_EQ(EFAULT, errno);
+	} else {
+		EXPECT_EQ((ssize_t)page_size, n);
+		ASSERT_EQ((ssize_t)page_size, pread(bd, buf, page_size, page_size));
+		EXPECT_STREQ("from the device", buf);
+	}
+	ASSERT_EQ(0, munmap(p, page_size));
+	free(buf);
+	close(bd);
+}
+
 TEST_F(mmdemo, get_user_pages_fails_only_on_pfn_maps)
 {
 	char buf[8] = "";
