@@ -101,6 +101,20 @@ int cli_usage(struct cli *cli, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+int cli_check_range(struct cli *cli, struct mmdemo_dev *dev, uint64_t offset, uint64_t pages,
+		    struct mmdemo_info *info)
+{
+	int err = mmdemo_dev_info(dev, info);
+
+	if (err)
+		return cli_fail(cli, "ioctl: %s", strerror(-err));
+	if (offset >= info->size || pages > (info->size - offset) / cli->page_size)
+		return cli_usage(cli, "%llu pages at offset %llu do not fit in the %llu-byte device",
+				 (unsigned long long)pages, (unsigned long long)offset,
+				 (unsigned long long)info->size);
+	return 0;
+}
+
 int cli_open(struct cli *cli, int oflags, struct mmdemo_dev **dev)
 {
 	int err = mmdemo_dev_open(cli->device, oflags, dev);

@@ -67,6 +67,12 @@ int cli_usage(struct cli *cli, const char *fmt, ...) __attribute__((format(print
 
 /* Opens the device, or explains how to get one. */
 int cli_open(struct cli *cli, int oflags, struct mmdemo_dev **dev);
+/*
+ * Reads the device's @info and checks that @pages pages from byte @offset
+ * fit in it: 0, or the exit status after saying what does not fit.
+ */
+int cli_check_range(struct cli *cli, struct mmdemo_dev *dev, uint64_t offset, uint64_t pages,
+		    struct mmdemo_info *info);
 
 /* Text for people, skipped in --json mode. */
 void say(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -106,12 +106,11 @@ static int run_around(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	if (cli_open(cli, O_RDWR, &dev))
 		return 1;
-	err = mmdemo_dev_info(dev, &info);
-	if (!err && 2 * pages > info.size / cli->page_size) {
+	/* PAGES resident pages and as many absent ones. */
+	err = cli_check_range(cli, dev, 0, 2 * pages, &info);
+	if (err) {
 		mmdemo_dev_close(dev);
-		return cli_usage(cli, "--pages %llu: the device has room for %llu",
-				 (unsigned long long)pages,
-				 (unsigned long long)(info.size / cli->page_size / 2));
+		return err;
 	}
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]) && !err; i++)
 		err = around_run(cli, dev, pages, &runs[i]);

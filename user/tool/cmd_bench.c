@@ -409,12 +409,10 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	if (cli_open(cli, O_RDWR, &dev))
 		return 1;
-	err = mmdemo_dev_info(dev, &info);
+	err = cli_check_range(cli, dev, 0, pages, &info);
 	mmdemo_dev_close(dev);
-	if (err || pages > info.size / cli->page_size)
-		return cli_usage(cli, "--pages %llu: the device has %llu",
-				 (unsigned long long)pages,
-				 (unsigned long long)(info.size / cli->page_size));
+	if (err)
+		return err;
 
 	for (int i = 0; i < nk; i++) {
 		err = measure(cli, &ks[i], pages, (int)repeat);

@@ -112,16 +112,10 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	/* Writing shared pages, and setting a latency, need a writable file. */
 	if (cli_open(cli, (o.write && !o.private) || o.latency_us ? O_RDWR : O_RDONLY, &dev))
 		return 1;
-	err = mmdemo_dev_info(dev, &info);
+	err = cli_check_range(cli, dev, o.offset, o.nr_pages, &info);
 	if (err) {
 		mmdemo_dev_close(dev);
-		return cli_fail(cli, "ioctl: %s", strerror(-err));
-	}
-	if (o.offset >= info.size || o.nr_pages > (info.size - o.offset) / cli->page_size) {
-		mmdemo_dev_close(dev);
-		return cli_usage(cli, "%llu pages at offset %llu do not fit in the %llu-byte device",
-				 (unsigned long long)o.nr_pages,
-				 (unsigned long long)o.offset, (unsigned long long)info.size);
+		return err;
 	}
 
 	err = faults_measure(cli, dev, &o, &run);

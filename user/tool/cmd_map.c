@@ -98,11 +98,10 @@ static int run_map(struct cli *cli, int argc, char **argv)
 		mmdemo_dev_close(dev);
 		return cli_fail(cli, "clean: %s", strerror(-err));
 	}
-	if (mmdemo_dev_info(dev, &info) || offset >= info.size ||
-	    nr > (info.size - offset) / ps) {
+	err = cli_check_range(cli, dev, offset, nr, &info);
+	if (err) {
 		mmdemo_dev_close(dev);
-		return cli_usage(cli, "%" PRIu64 " pages at offset %" PRIu64
-				 " do not fit in the device", nr, offset);
+		return err;
 	}
 	err = mmdemo_map(dev, NULL, nr * ps, PROT_READ | (write ? PROT_WRITE : 0),
 			 MAP_SHARED, (off_t)offset, (void **)&map);
