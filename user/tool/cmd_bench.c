@@ -27,9 +27,10 @@ static const char bench_help[] =
 "per page of mapping and first writing PAGES pages (default 1024), of\n"
 "mapping them again and writing them while they are resident (re-map),\n"
 "and of mapping them again and reading them (re-read, where fault-around\n"
-"works), with minor faults per page.  Each figure is the median of\n"
-"REPEAT runs (default 5).  Ratios are against anonymous memory (first\n"
-"touch) and memfd (re-map, re-read), measured in the same run.\n"
+"works), with minor faults per page.  Every kind is measured once per\n"
+"round, REPEAT rounds (default 5); each figure is a median over the\n"
+"rounds, and each ratio the median of the rounds' ratios against\n"
+"anonymous memory (first touch) and memfd (re-map, re-read).\n"
 "Then read() against mmap()+memcpy of resident pages at 64 KiB, 1 MiB and\n"
 "16 MiB, and one thread against two faulting disjoint halves (page mode,\n"
 "and insert with fault-around, whose faults run under the VMA lock).\n"
@@ -49,12 +50,19 @@ static const struct option options[] = {
 
 enum kind { ANON, MEMFD, ZERO, DEVICE };
 
+#define MAX_REPEAT	15
+
 struct bench_kind {
 	const char *name;
 	enum kind kind;
 	uint32_t backing;	/* DEVICE only */
 	int extra_flags;	/* MAP_POPULATE, for one of them */
-	double first_ns, remap_ns, reread_ns;	/* per page, medians; < 0: n/a */
+	bool unsupported;	/* huge mode before 6.12 */
+	/* ns per page of each run; < 0: not applicable */
+	double first[MAX_REPEAT], remap[MAX_REPEAT], reread[MAX_REPEAT];
+	double first_ns, remap_ns, reread_ns;	/* medians */
+	/* medians of the ratios of each run to anon (first) and memfd */
+	double first_x, remap_x, reread_x;
 	double first_faults, remap_faults, reread_faults;	/* minor faults per page */
 };
 
@@ -148,55 +156,93 @@ static int open_kind(struct cli *cli, const struct bench_kind *k, size_t len,
 	}
 }
 
-static int measure(struct cli *cli, struct bench_kind *k, size_t pages, int repeat)
+/* Run @r of kind @k: first touch, re-map and re-read of @pages pages. */
+static int measure_once(struct cli *cli, struct bench_kind *k, size_t pages, int r)
 {
 	size_t ps = cli->page_size, len = pages * ps;
-	double first[16], remap[16], reread[16], ff = 0, rf = 0, rrf = 0;
 	bool anon = k->kind == ANON;
-	int err = 0;
+	struct mmdemo_dev *dev = NULL;
+	int fd = -1, err = 0;
+	char *p;
 
-	for (int r = 0; r < repeat && !err; r++) {
-		struct mmdemo_dev *dev = NULL;
-		int fd = -1;
-		char *p;
-
-		if (!anon) {
-			fd = open_kind(cli, k, len, &dev);
-			if (fd < 0) {
-				mmdemo_dev_close(dev);
-				return fd;
-			}
-		}
-		first[r] = touch_run(k, fd, pages, ps, true, &ff, &p);
-		if (first[r] >= 0)
-			munmap(p, len);
-		/* The pages stay in the file or device: these passes find them resident. */
-		remap[r] = reread[r] = -1;
-		if (!anon && first[r] >= 0) {
-			remap[r] = touch_run(k, fd, pages, ps, true, &rf, &p);
-			if (remap[r] >= 0)
-				munmap(p, len);
-		}
-		if (!anon && remap[r] >= 0) {
-			reread[r] = touch_run(k, fd, pages, ps, false, &rrf, &p);
-			if (reread[r] >= 0)
-				munmap(p, len);
-		}
-		if (first[r] < 0 || (!anon && reread[r] < 0))
-			err = -EIO;
-		if (dev)
+	if (!anon) {
+		fd = open_kind(cli, k, len, &dev);
+		if (fd < 0) {
 			mmdemo_dev_close(dev);
-		else if (fd >= 0)
-			close(fd);
+			return fd;
+		}
 	}
-	if (err)
-		return err;
-	k->first_ns = median(first, repeat);
-	k->remap_ns = anon ? -1 : median(remap, repeat);
-	k->reread_ns = anon ? -1 : median(reread, repeat);
-	k->first_faults = ff;
-	k->remap_faults = anon ? -1 : rf;
-	k->reread_faults = anon ? -1 : rrf;
+	k->first[r] = touch_run(k, fd, pages, ps, true, &k->first_faults, &p);
+	if (k->first[r] >= 0)
+		munmap(p, len);
+	/* The pages stay in the file or device: these passes find them resident. */
+	k->remap[r] = k->reread[r] = -1;
+	if (!anon && k->first[r] >= 0) {
+		k->remap[r] = touch_run(k, fd, pages, ps, true, &k->remap_faults, &p);
+		if (k->remap[r] >= 0)
+			munmap(p, len);
+	}
+	if (!anon && k->remap[r] >= 0) {
+		k->reread[r] = touch_run(k, fd, pages, ps, false, &k->reread_faults, &p);
+		if (k->reread[r] >= 0)
+			munmap(p, len);
+	}
+	if (k->first[r] < 0 || (!anon && k->reread[r] < 0))
+		err = -EIO;
+	if (dev)
+		mmdemo_dev_close(dev);
+	else if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/* Median of @v over @n runs, or of @v[i] / @base[i] when @base is given. */
+static double median_of(const double *v, const double *base, int n)
+{
+	double t[MAX_REPEAT];
+
+	if (v[0] < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		t[i] = base ? v[i] / base[i] : v[i];
+	return median(t, n);
+}
+
+/*
+ * Every kind once per round, rounds @repeat times: a slow spell of the
+ * machine then hits all kinds alike, and the ratios are taken run by run.
+ */
+static int measure_kinds(struct cli *cli, struct bench_kind *ks, int nk, size_t pages,
+			 int repeat)
+{
+	const struct bench_kind *anon = &ks[0], *memfd = &ks[1];
+
+	for (int r = 0; r < repeat; r++) {
+		for (int i = 0; i < nk; i++) {
+			int err;
+
+			if (ks[i].unsupported)
+				continue;
+			err = measure_once(cli, &ks[i], pages, r);
+			if (err == -EOPNOTSUPP && !r)
+				ks[i].unsupported = true;
+			else if (err)
+				return cli_fail(cli, "%s: %s (is the device mapped by someone else?)",
+						ks[i].name, strerror(-err));
+		}
+	}
+	for (int i = 0; i < nk; i++) {
+		struct bench_kind *k = &ks[i];
+
+		if (k->unsupported)
+			continue;
+		k->first_ns = median_of(k->first, NULL, repeat);
+		k->remap_ns = median_of(k->remap, NULL, repeat);
+		k->reread_ns = median_of(k->reread, NULL, repeat);
+		k->first_x = median_of(k->first, anon->first, repeat);
+		k->remap_x = median_of(k->remap, memfd->remap, repeat);
+		k->reread_x = median_of(k->reread, memfd->reread, repeat);
+	}
 	return 0;
 }
 
@@ -208,7 +254,7 @@ struct throughput {
 
 static int measure_throughput(struct cli *cli, size_t len, int repeat, struct throughput *t)
 {
-	double rd[16], mm[16];
+	double rd[MAX_REPEAT], mm[MAX_REPEAT];
 	struct mmdemo_dev *dev;
 	char *buf, *p;
 	int fd, err = 0;
@@ -282,9 +328,9 @@ static void *fault_range(void *arg)
  * process's mmap_lock, which both threads then share.
  */
 static int measure_threads(struct cli *cli, uint32_t backing, size_t pages, int repeat,
-			   double *one, double *two)
+			   double *one, double *two, double *speedup)
 {
-	double t1[16], t2[16];
+	double t1[MAX_REPEAT], t2[MAX_REPEAT];
 	struct mmdemo_dev *dev;
 	int err;
 
@@ -324,6 +370,8 @@ static int measure_threads(struct cli *cli, uint32_t backing, size_t pages, int 
 	mmdemo_dev_close(dev);
 	if (err)
 		return err;
+	/* Each round's one-thread time against its own two-thread time. */
+	*speedup = median_of(t1, t2, repeat);
 	*one = median(t1, repeat);
 	*two = median(t2, repeat);
 	return 0;
@@ -350,6 +398,11 @@ static void svg(FILE *f, const struct bench_kind *ks, int n)
 		double f2 = ks[i].remap_ns > 0 ? ks[i].remap_ns / max * (w - 260) : 0;
 
 		fprintf(f, "<text x=\"10\" y=\"%d\">%s</text>\n", y + 16, ks[i].name);
+		if (ks[i].unsupported) {
+			fprintf(f, "<text x=\"125\" y=\"%d\">not supported by this kernel</text>\n",
+				y + 14);
+			continue;
+		}
 		fprintf(f, "<rect x=\"120\" y=\"%d\" width=\"%.0f\" height=\"%d\" fill=\"#345\"/>\n",
 			y + 2, f1, bar - 6);
 		fprintf(f, "<text x=\"%.0f\" y=\"%d\">%.0f</text>\n", 125 + f1, y + 14, ks[i].first_ns);
@@ -389,13 +442,13 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 	const uint32_t thread_modes[2] = {
 		MMDEMO_BACKING_PAGE, MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND,
 	};
-	double one[2], two[2];
+	double one[2], two[2], speedup[2];
 	struct mmdemo_dev *dev;
 
 	while ((c = cli_getopt(cli, &cmd_bench, argc, argv, "n:r:hjD:", options)) != -1) {
 		if (c == 'n' && !cli_opt_pages(cli, optarg, 1 << 16, &pages))
 			continue;
-		if (c == 'r' && !parse_number(optarg, 1, 15, &repeat))
+		if (c == 'r' && !parse_number(optarg, 1, MAX_REPEAT, &repeat))
 			continue;
 		if (c == 'r')
 			return cli_usage(cli, "--repeat '%s': expected 1 to 15", optarg);
@@ -414,17 +467,9 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 	if (err)
 		return err;
 
-	for (int i = 0; i < nk; i++) {
-		err = measure(cli, &ks[i], pages, (int)repeat);
-		/* Huge mode before 6.12: a row of n/a, not a failed run. */
-		if (err == -EOPNOTSUPP) {
-			ks[i].first_ns = ks[i].remap_ns = ks[i].reread_ns = -1;
-			continue;
-		}
-		if (err)
-			return cli_fail(cli, "%s: %s (is the device mapped by someone else?)",
-					ks[i].name, strerror(-err));
-	}
+	err = measure_kinds(cli, ks, nk, pages, (int)repeat);
+	if (err)
+		return err;
 	for (int i = 0; i < 3; i++) {
 		size_t len = (size_t)(64 << 10) << (4 * i);	/* 64 KiB, 1 MiB, 16 MiB */
 
@@ -435,7 +480,8 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 			return cli_fail(cli, "throughput: %s", strerror(-err));
 	}
 	for (int i = 0; i < 2; i++) {
-		err = measure_threads(cli, thread_modes[i], pages, (int)repeat, &one[i], &two[i]);
+		err = measure_threads(cli, thread_modes[i], pages, (int)repeat, &one[i], &two[i],
+				      &speedup[i]);
 		if (err)
 			return cli_fail(cli, "threads: %s", strerror(-err));
 	}
@@ -459,22 +505,19 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 
 			json_object_begin(&cli->j, NULL);
 			json_string(&cli->j, "kind", k->name);
-			json_bool(&cli->j, "supported", k->first_ns >= 0);
-			if (k->first_ns >= 0) {
+			json_bool(&cli->j, "supported", !k->unsupported);
+			if (!k->unsupported) {
 				json_u64(&cli->j, "first_touch_ns", (uint64_t)k->first_ns);
 				json_u64(&cli->j, "first_touch_faults_x1000", x1000(k->first_faults));
-				json_u64(&cli->j, "first_vs_anon_x100",
-					 x1000(k->first_ns / ks[0].first_ns) / 10);
+				json_u64(&cli->j, "first_vs_anon_x100", x1000(k->first_x) / 10);
 			}
-			if (k->remap_ns >= 0) {
+			if (!k->unsupported && k->remap_ns >= 0) {
 				json_u64(&cli->j, "remap_ns", (uint64_t)k->remap_ns);
 				json_u64(&cli->j, "remap_faults_x1000", x1000(k->remap_faults));
-				json_u64(&cli->j, "remap_vs_memfd_x100",
-					 x1000(k->remap_ns / ks[1].remap_ns) / 10);
+				json_u64(&cli->j, "remap_vs_memfd_x100", x1000(k->remap_x) / 10);
 				json_u64(&cli->j, "reread_ns", (uint64_t)k->reread_ns);
 				json_u64(&cli->j, "reread_faults_x1000", x1000(k->reread_faults));
-				json_u64(&cli->j, "reread_vs_memfd_x100",
-					 x1000(k->reread_ns / ks[1].reread_ns) / 10);
+				json_u64(&cli->j, "reread_vs_memfd_x100", x1000(k->reread_x) / 10);
 			}
 			json_object_end(&cli->j);
 		}
@@ -494,15 +537,16 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 			json_string(&cli->j, "backing", backing_name(thread_modes[i]));
 			json_u64(&cli->j, "one_ns_per_page", (uint64_t)one[i]);
 			json_u64(&cli->j, "two_ns_per_page", (uint64_t)two[i]);
-			json_u64(&cli->j, "speedup_x100", x1000(one[i] / two[i]) / 10);
+			json_u64(&cli->j, "speedup_x100", x1000(speedup[i]) / 10);
 			json_object_end(&cli->j);
 		}
 		json_array_end(&cli->j);
 		json_object_end(&cli->j);
 		return 0;
 	}
-	say(cli, "%llu pages, median of %llu runs; ratios against anon (first touch) and "
-	    "memfd (re-map), same run", (unsigned long long)pages, (unsigned long long)repeat);
+	say(cli, "%llu pages, %llu rounds of every kind; medians, and medians of each round's "
+	    "ratio to anon (first) and memfd", (unsigned long long)pages,
+	    (unsigned long long)repeat);
 	say(cli, "%-12s %8s %6s %6s  %8s %6s %6s  %8s %6s %6s", "", "first", "", "",
 	    "re-map", "", "", "re-read", "", "");
 	say(cli, "%-12s %8s %6s %6s  %8s %6s %6s  %8s %6s %6s", "kind", "ns/page", "flt/pg",
@@ -511,18 +555,18 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		const struct bench_kind *k = &ks[i];
 		char rm[48] = "       -      -      -", rr[48] = "       -      -      -";
 
-		if (k->first_ns < 0) {
+		if (k->unsupported) {
 			say(cli, "%-12s %s", k->name, "not supported by this kernel");
 			continue;
 		}
 		if (k->remap_ns >= 0) {
 			snprintf(rm, sizeof(rm), "%8.0f %6.3f %6.2f", k->remap_ns, k->remap_faults,
-				 k->remap_ns / ks[1].remap_ns);
+				 k->remap_x);
 			snprintf(rr, sizeof(rr), "%8.0f %6.3f %6.2f", k->reread_ns, k->reread_faults,
-				 k->reread_ns / ks[1].reread_ns);
+				 k->reread_x);
 		}
 		say(cli, "%-12s %8.0f %6.3f %6.2f  %s  %s", k->name, k->first_ns, k->first_faults,
-		    k->first_ns / ks[0].first_ns, rm, rr);
+		    k->first_x, rm, rr);
 	}
 	explain(cli, "first: mmap() plus a write to every page; re-map: the same again with every");
 	explain(cli, "page still resident in the file or device; re-read: mapped again and read, where");
@@ -537,7 +581,7 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 	for (int i = 0; i < 2; i++)
 		say(cli, "faulting %llu new device pages (%s): one thread %.0f ns/page, two threads "
 		    "%.0f ns/page: %.2fx", (unsigned long long)pages, backing_name(thread_modes[i]),
-		    one[i], two[i], one[i] / two[i]);
+		    one[i], two[i], speedup[i]);
 	explain(cli, "With fault-around the kernel serves the faults under each mapping's own");
 	explain(cli, "lock (6.7+); without, under the process's mmap_lock, shared by both threads.");
 	return 0;
