@@ -24,9 +24,10 @@
  *
  * Nor does it rely on mmap_lock.  Since 6.7 the core calls ->fault with
  * only the VMA's own lock held when the VMA has ->map_pages (fault-around
- * modes), and mmap_lock is taken by nobody else here: what a fault uses is
- * the VMA (kept stable by whichever lock the core holds), the device
- * (alive while the VMA pins its file) and the page store (RCU, page lock).
+ * modes), and ->huge_fault in any case.  mmap_lock is taken by nobody
+ * else here, and what a fault uses is the VMA (kept stable by whichever
+ * lock the core holds), the device (alive while the VMA pins its file) and
+ * the page store (RCU, page lock).
  */
 #ifndef _MMDEMO_H
 #define _MMDEMO_H
