@@ -23,11 +23,11 @@
  * does against truncate: see mmdemo_page_get() and mmdemo_ioctl_resize().
  *
  * Nor does it rely on mmap_lock.  Since 6.7 the core calls ->fault with
- * only the VMA's own lock held when the VMA has ->map_pages (fault-around
- * modes), and ->huge_fault in any case.  mmap_lock is taken by nobody
- * else here, and what a fault uses is the VMA (kept stable by whichever
- * lock the core holds), the device (alive while the VMA pins its file) and
- * the page store (RCU, page lock).
+ * only the VMA's own lock held when the VMA has ->map_pages (every mode
+ * has one, see mmdemo_map_no_pages()), and ->huge_fault in any case.
+ * mmap_lock is taken by nobody else here, and what a fault uses is the
+ * VMA (kept stable by whichever lock the core holds), the device (alive
+ * while the VMA pins its file) and the page store (RCU, page lock).
  */
 #ifndef _MMDEMO_H
 #define _MMDEMO_H

@@ -283,6 +283,19 @@ static vm_fault_t mmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 	return 0;
 }
 
+/*
+ * Without fault-around: a ->map_pages that maps nothing, because the core
+ * takes a ->map_pages as the word that the VMA's handlers need no
+ * mmap_lock (vmf_can_call_fault(), 6.7+).  Without one, every fault would
+ * be tried under the VMA's own lock, refused, and done again from the
+ * start under mmap_lock, which all threads of a process share.
+ */
+static vm_fault_t mmdemo_map_no_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
+				      pgoff_t end_pgoff)
+{
+	return 0;
+}
+
 #if MMDEMO_HUGE_FAULT_MIXEDMAP
 /*
  * huge: map the 2 MiB around the fault with one PMD entry, backed by a
@@ -370,26 +383,31 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 		.access		= mmdemo_vm_access,			\
 	}
 
-/* Indexed by mode, then by fault-around.  Page mode has no fault-around. */
+/*
+ * Indexed by mode, then by fault-around.  Page mode has no fault-around:
+ * the core installs its pages, and could map neighbours only from the
+ * page cache (filemap_map_pages()).
+ */
 static const struct vm_operations_struct mmdemo_vm_ops[][2] = {
 	[MMDEMO_BACKING_PAGE] = {
-		MMDEMO_VM_OPS(mmdemo_fault_page, NULL, NULL),
+		MMDEMO_VM_OPS(mmdemo_fault_page, NULL, mmdemo_map_no_pages),
 	},
 	[MMDEMO_BACKING_INSERT] = {
-		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, NULL),
+		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, mmdemo_map_no_pages),
 		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, mmdemo_map_pages),
 	},
 	[MMDEMO_BACKING_PFN] = {
-		MMDEMO_PFN_VM_OPS(NULL),
+		MMDEMO_PFN_VM_OPS(mmdemo_map_no_pages),
 		MMDEMO_PFN_VM_OPS(mmdemo_map_pages),
 	},
 	/* After a zap or a shrink, eager pages come back by fault. */
 	[MMDEMO_BACKING_EAGER] = {
-		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, NULL),
+		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, mmdemo_map_no_pages),
 		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, mmdemo_map_pages),
 	},
 	[MMDEMO_BACKING_HUGE] = {
-		MMDEMO_VM_OPS(mmdemo_fault_insert, MMDEMO_HUGE_FAULT, NULL),
+		MMDEMO_VM_OPS(mmdemo_fault_insert, MMDEMO_HUGE_FAULT,
+			      mmdemo_map_no_pages),
 		MMDEMO_VM_OPS(mmdemo_fault_insert, MMDEMO_HUGE_FAULT,
 			      mmdemo_map_pages),
 	},
