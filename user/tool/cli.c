@@ -189,6 +189,14 @@ const char *color(struct cli *cli, const char *sgr)
 	return "";
 }
 
+uint64_t cli_dev_faults(struct mmdemo_dev *dev)
+{
+	struct mmdemo_stats st = { 0 };
+
+	mmdemo_dev_stats(dev, &st);
+	return st.faults;
+}
+
 void json_stats(struct json *j, const char *key, const struct mmdemo_stats *st)
 {
 	json_object_begin(j, key);

@@ -74,6 +74,9 @@ int cli_open(struct cli *cli, int oflags, struct mmdemo_dev **dev);
 int cli_check_range(struct cli *cli, struct mmdemo_dev *dev, uint64_t offset, uint64_t pages,
 		    struct mmdemo_info *info);
 
+/* The device's count of faults served (0 if it cannot be read). */
+uint64_t cli_dev_faults(struct mmdemo_dev *dev);
+
 /* Text for people, skipped in --json mode. */
 void say(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* An explanation line for newcomers (dim on a terminal). */

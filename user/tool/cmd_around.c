@@ -39,14 +39,6 @@ struct around_run {
 	uint64_t resident_faults, absent_faults;
 };
 
-static uint64_t faults(struct mmdemo_dev *dev)
-{
-	struct mmdemo_stats st = { 0 };
-
-	mmdemo_dev_stats(dev, &st);
-	return st.faults;
-}
-
 static int around_run(struct cli *cli, struct mmdemo_dev *dev, size_t pages,
 		      struct around_run *r)
 {
@@ -72,14 +64,14 @@ static int around_run(struct cli *cli, struct mmdemo_dev *dev, size_t pages,
 	/* The first fault makes the page table; the zap keeps it. */
 	(void)p[0];
 	err = mmdemo_dev_zap(dev);
-	f0 = faults(dev);
+	f0 = cli_dev_faults(dev);
 	for (size_t i = 0; i < pages; i++)
 		(void)p[i * ps];
-	r->resident_faults = faults(dev) - f0;
-	f0 = faults(dev);
+	r->resident_faults = cli_dev_faults(dev) - f0;
+	f0 = cli_dev_faults(dev);
 	for (size_t i = pages; i < 2 * pages; i++)
 		(void)p[i * ps];
-	r->absent_faults = faults(dev) - f0;
+	r->absent_faults = cli_dev_faults(dev) - f0;
 	mmdemo_unmap((void *)p, len);
 	return err;
 }

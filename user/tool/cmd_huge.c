@@ -39,8 +39,8 @@ struct huge_run {
 static int huge_run(struct cli *cli, struct mmdemo_dev *dev, void *at, struct huge_run *r)
 {
 	size_t ps = cli->page_size, n = MAP_SIZE / ps;
-	struct mmdemo_stats s0, s1;
 	struct mmdemo_rusage r0, r1;
+	uint64_t f0;
 	struct mmdemo_pte *ptes;
 	char *p;
 	int err;
@@ -53,13 +53,12 @@ static int huge_run(struct cli *cli, struct mmdemo_dev *dev, void *at, struct hu
 	if (err)
 		return err;
 	r->addr = (uintptr_t)p;
-	mmdemo_dev_stats(dev, &s0);
+	f0 = cli_dev_faults(dev);
 	mmdemo_rusage(&r0);
 	for (size_t i = 0; i < n; i++)
 		(void)((volatile char *)p)[i * ps];
 	mmdemo_rusage(&r1);
-	mmdemo_dev_stats(dev, &s1);
-	r->dev_faults = s1.faults - s0.faults;
+	r->dev_faults = cli_dev_faults(dev) - f0;
 	r->minflt = r1.minflt - r0.minflt;
 
 	ptes = calloc(n, sizeof(*ptes));

@@ -39,14 +39,6 @@ struct mode_result {
 	uint64_t private_minflt;	/* minor faults of the first private write */
 };
 
-static uint64_t dev_faults(struct mmdemo_dev *dev)
-{
-	struct mmdemo_stats st = { 0 };
-
-	mmdemo_dev_stats(dev, &st);
-	return st.faults;
-}
-
 /* Device faults a forked child takes on its first touch of page 0. */
 static int child_faults(struct mmdemo_dev *dev, volatile char *p)
 {
@@ -58,10 +50,10 @@ static int child_faults(struct mmdemo_dev *dev, volatile char *p)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
-		uint64_t before = dev_faults(dev);
+		uint64_t before = cli_dev_faults(dev);
 
 		(void)p[0];
-		_exit((int)(dev_faults(dev) - before));
+		_exit((int)(cli_dev_faults(dev) - before));
 	}
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
@@ -89,12 +81,12 @@ static int measure(struct cli *cli, struct mmdemo_dev *dev, uint32_t backing,
 	if (err)
 		return err;
 	mmdemo_rusage(&r0);
-	f0 = dev_faults(dev);
+	f0 = cli_dev_faults(dev);
 	mmdemo_rusage(&r0);
 	for (int i = 0; i < PAGES; i++)
 		(void)((volatile char *)p)[i * ps];
 	mmdemo_rusage(&r1);
-	m->dev_faults = dev_faults(dev) - f0;
+	m->dev_faults = cli_dev_faults(dev) - f0;
 	m->minflt = r1.minflt - r0.minflt;
 	mmdemo_smaps(0, p, &m->smaps);
 	mmdemo_residency(p, len, vec);
