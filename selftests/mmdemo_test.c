@@ -231,6 +231,22 @@ static int read_line(const char *path, char *buf, size_t len)
 	return 0;
 }
 
+/* A counter of /sys/kernel/debug/mmdemo/stats, or -1. */
+static long long debugfs_stat(const char *name)
+{
+	char line[128], key[64];
+	long long val = -1, v;
+	FILE *f = fopen("/sys/kernel/debug/mmdemo/stats", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
+			val = v;
+	fclose(f);
+	return val;
+}
+
 static int unload_module(void)
 {
 	return syscall(SYS_delete_module, "mmdemo", O_NONBLOCK) ? -errno : 0;
@@ -1231,7 +1247,6 @@ TEST_F(mmdemo, debugfs_shows_counters_and_pages)
 {
 	char line[128];
 	struct mmdemo_stats st;
-	long long faults = -1;
 	int lines = 0;
 	volatile char *p;
 	FILE *f;
@@ -1243,13 +1258,7 @@ TEST_F(mmdemo, debugfs_shows_counters_and_pages)
 	for (int i = 0; i < 3; i++)
 		(void)p[i * page_size];
 	st = get_stats(self->fd);
-
-	f = fopen("/sys/kernel/debug/mmdemo/stats", "r");
-	ASSERT_NE(NULL, f);
-	while (fgets(line, sizeof(line), f))
-		sscanf(line, "faults %lld", &faults);
-	fclose(f);
-	EXPECT_EQ((long long)st.faults, faults);
+	EXPECT_EQ((long long)st.faults, debugfs_stat("faults"));
 
 	f = fopen("/sys/kernel/debug/mmdemo/pages", "r");
 	ASSERT_NE(NULL, f);
@@ -1258,22 +1267,6 @@ TEST_F(mmdemo, debugfs_shows_counters_and_pages)
 	fclose(f);
 	EXPECT_EQ(st.pages_resident + 1, lines) TH_LOG("a header and one line a page");
 	ASSERT_EQ(0, munmap((void *)p, 3 * page_size));
-}
-
-/* A counter of /sys/kernel/debug/mmdemo/stats, or -1. */
-static long long debugfs_stat(const char *name)
-{
-	char line[128], key[64];
-	long long val = -1, v;
-	FILE *f = fopen("/sys/kernel/debug/mmdemo/stats", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
-			val = v;
-	fclose(f);
-	return val;
 }
 
 static sigjmp_buf sigbus_jmp;
@@ -1770,9 +1763,8 @@ TEST_F(fresh, huge_falls_back_to_4k_where_unaligned)
 
 	/* The same range at an address 4 KiB off: nothing lines up. */
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
-	q = mmap(NULL, 3 * HUGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	ASSERT_NE(MAP_FAILED, q);
-	q = (char *)(((uintptr_t)q + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
+	q = reserve_aligned(2 * HUGE_SIZE + 2 * page_size, HUGE_SIZE);
+	ASSERT_NE(NULL, q);
 	p = mmap(q + 2 * page_size, 2 * HUGE_SIZE, PROT_READ, MAP_SHARED | MAP_FIXED,
 		 self->fd, page_size);
 	ASSERT_EQ(q + 2 * page_size, p);
