@@ -11,12 +11,15 @@
 #                          the selftests in a VM on every kernel in KERNELS
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
 #   make intree            build kmod/ as drivers/misc/mmdemo in a kernel tree
-#   make debug-kernel      build (or reuse) the KASAN/lockdep debug kernel
+#   make kernels           build (or reuse) the kernels make check boots:
+#                          7.3, debug-6.12 and debug-7.3 (KASAN, lockdep...)
 #   make deps              install missing Debian packages (as root)
 #   make clean
 #
-# KERNELS: Debian kernel releases and/or "debug" (default: newest installed
-# 6.1 and 6.12, and debug).  KDIR: kernel build tree for `make`/`make module`.
+# KERNELS: Debian kernel releases and/or kernels we build: 7.3, debug-6.12
+# ("debug"), debug-7.3 (default: newest installed Debian 6.1 and 6.12, then
+# debug-6.12, 7.3, debug-7.3).  KDIR: kernel build tree for `make module`;
+# `make kernels` prints the ones it builds.  DEMO_KERNEL: as KERNELS, one.
 # KSFT_DIR: tools/testing/selftests of any kernel source, instead of Debian's.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
@@ -24,8 +27,10 @@ KERNELS ?=
 DEMO_KERNEL ?=
 KSFT_DIR ?=
 BUILD := $(CURDIR)/build
-# Headers of the stock kernels that `make lint` checks against.
+# Headers of the stock kernels that `make lint` checks against, besides
+# the 7.3 tree it builds.
 LINT_KDIRS ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V)
+BUILT_KERNELS := debug-6.12 7.3 debug-7.3
 
 all: module user selftests
 
@@ -51,13 +56,16 @@ deps:
 	scripts/install-deps.sh
 
 lint: deps
-	scripts/lint.sh $(LINT_KDIRS)
+	scripts/lint.sh $(LINT_KDIRS) $$(scripts/build-kernel.sh 7.3)
 
 intree: deps
 	scripts/check-intree.sh
 
+kernels: deps
+	@for k in $(BUILT_KERNELS); do scripts/build-kernel.sh $$k || exit 1; done
+
 debug-kernel: deps
-	scripts/build-debug-kernel.sh
+	scripts/build-kernel.sh debug-6.12
 
 demo: deps
 	$(MAKE) user
@@ -84,4 +92,4 @@ clean:
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module user selftests demo bench deps lint intree debug-kernel check clean help
+.PHONY: all module user selftests demo bench deps lint intree kernels debug-kernel check clean help

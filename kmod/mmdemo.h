@@ -7,8 +7,9 @@
  * xarray indexed by page offset until reset, a shrink or module unload.
  *
  * Locking, outermost first:
- *   mmap_lock or the VMA lock  held by the core around ->mmap and ->fault
- *   dev->lock                  shared: mmap(), read(), write()
+ *   mmap_lock or the VMA lock  held by the core around ->mmap_prepare,
+ *                              ->mapped and ->fault
+ *   dev->lock                  shared: ->mapped, read(), write()
  *                              exclusive: reset, resize
  *   page lock                  a fault holds it until the PTE is installed,
  *                              mkwrite while it marks the page dirty, a
@@ -38,6 +39,8 @@
 #include <linux/mm_types.h>
 #include <linux/rwsem.h>
 #include <linux/xarray.h>
+
+#include "mmdemo_compat.h"
 
 /* Upper bound of the size parameter: keeps fault_counts (4 bytes a page) small. */
 #define MMDEMO_MAX_SIZE		(4ULL << 30)
@@ -89,12 +92,12 @@ struct mmdemo_file {
 	u32 backing;		/* MMDEMO_BACKING_* | FAULT_AROUND, for its next mmap() */
 };
 
-static inline struct mmdemo_dev *mmdemo_from_file(struct file *file)
+static inline struct mmdemo_dev *mmdemo_from_file(const struct file *file)
 {
 	return ((struct mmdemo_file *)file->private_data)->dev;
 }
 
-static inline u32 mmdemo_file_backing(struct file *file)
+static inline u32 mmdemo_file_backing(const struct file *file)
 {
 	return READ_ONCE(((struct mmdemo_file *)file->private_data)->backing);
 }
@@ -108,7 +111,7 @@ static inline u64 mmdemo_size(struct mmdemo_dev *dev)
 /* mmdemo_pages.c: the page store */
 struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff);
 struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff);
-struct page *mmdemo_huge_page_get(struct mmdemo_dev *dev, pgoff_t first);
+struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first);
 void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped);
 
 /* mmdemo_debugfs.c: counters and per-page state under debugfs */
@@ -121,7 +124,9 @@ void mmdemo_inode_exit(struct mmdemo_dev *dev);
 
 /* mmdemo_mmap.c: mmap() and the VMA operations */
 int mmdemo_backing_valid(u32 backing);
-int mmdemo_mmap(struct file *file, struct vm_area_struct *vma);
+u32 mmdemo_features(void);
+int mmdemo_mmap_prepare(struct vm_area_desc *desc);
+int mmdemo_mmap_complete(struct vm_area_struct *vma);
 unsigned long mmdemo_get_unmapped_area(struct file *file, unsigned long addr,
 				       unsigned long len, unsigned long pgoff,
 				       unsigned long flags);

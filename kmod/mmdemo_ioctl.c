@@ -246,6 +246,8 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mmdemo_ioctl_get_dirty(dev, argp);
 	case MMDEMO_IOC_CLEAN:
 		return mmdemo_ioctl_clean(dev);
+	case MMDEMO_IOC_GET_FEATURES:
+		return put_user(mmdemo_features(), (u32 __user *)argp);
 	default:
 		return -ENOTTY;
 	}

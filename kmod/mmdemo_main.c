@@ -168,7 +168,7 @@ static const struct file_operations mmdemo_fops = {
 	.llseek		= mmdemo_llseek,
 	.read_iter	= mmdemo_read_iter,
 	.write_iter	= mmdemo_write_iter,
-	.mmap		= mmdemo_mmap,
+	MMDEMO_FOPS_MMAP,
 	.get_unmapped_area = mmdemo_get_unmapped_area,
 	.unlocked_ioctl	= mmdemo_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,

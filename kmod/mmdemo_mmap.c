@@ -6,12 +6,21 @@
  *   insert  VM_MIXEDMAP: ->fault installs the page with vmf_insert_page()
  *   pfn     VM_PFNMAP: ->fault installs a raw PFN with vmf_insert_pfn();
  *           no struct page behind the PTE as far as the core knows
- *   eager   VM_MIXEDMAP, every page installed by mmap() itself
- *           (vm_insert_pages()), so touching it takes no fault
- *   huge    as insert, plus ->huge_fault: one 2 MiB PMD entry per fault
- *           where the mapping is aligned (see mmdemo_get_unmapped_area())
+ *   eager   VM_MIXEDMAP, every page installed once the mapping exists
+ *           (vm_insert_pages() in ->mapped), so touching it takes no fault
+ *   huge    ->huge_fault: one 2 MiB PMD entry per fault where the mapping
+ *           is aligned (see mmdemo_get_unmapped_area()); 4 KiB pages as
+ *           page mode (6.15+, page-backed entries) or insert (6.12)
  *
- * and, in every mode but page, optionally with ->map_pages (fault-around).
+ * and, in insert, pfn and eager mode (and 6.12's huge mode), optionally
+ * with ->map_pages (fault-around).
+ *
+ * mmap() itself is split as the core splits it since 7.1: ->mmap_prepare
+ * checks the request and describes the VMA before it exists, allocating
+ * and counting nothing, since the mapping may still fail; ->mapped runs
+ * once the VMA really exists, and is where a mapping is counted (and eager
+ * mode fills it).  Older kernels reach the same two functions through
+ * mmdemo_compat_mmap().
  *
  * In every mode a page is installed with its page lock held, so that a
  * shrink (which removes and unmaps pages under the same lock) cannot
@@ -25,17 +34,15 @@
 #include <linux/huge_mm.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
-#include <linux/pfn_t.h>
 #include <linux/sched/mm.h>
 #include <linux/mmdemo.h>
 
 #include "mmdemo.h"
-#include "mmdemo_compat.h"
 #include "mmdemo_trace.h"
 
 /*
  * Runs for VMAs copied by fork() and for the new half of a split VMA; the
- * first VMA of an mmap() is counted in mmdemo_mmap().
+ * first VMA of an mmap() is counted in mmdemo_mmap_complete().
  */
 static void mmdemo_vm_open(struct vm_area_struct *vma)
 {
@@ -45,11 +52,17 @@ static void mmdemo_vm_open(struct vm_area_struct *vma)
 	trace_mmdemo_vma_open(vma);
 }
 
-/* Runs after the VMA's pages were unmapped: no fault can be in flight in it. */
+/*
+ * Runs after the VMA's pages were unmapped: no fault can be in flight in
+ * it.  A VMA whose ->mapped failed is unmapped too, and comes here with
+ * no device: it was never counted.
+ */
 static void mmdemo_vm_close(struct vm_area_struct *vma)
 {
 	struct mmdemo_dev *dev = vma->vm_private_data;
 
+	if (!dev)
+		return;
 	atomic64_dec(&dev->vmas);
 	trace_mmdemo_vma_close(vma);
 }
@@ -94,7 +107,9 @@ static vm_fault_t mmdemo_fault_page_get(struct vm_fault *vmf,
 /*
  * page: hand the core the locked, referenced page; it installs the PTE
  * under that lock and, for a write to a MAP_PRIVATE mapping, copies the
- * page first (COW).
+ * page first (COW).  The core maps just this page, even when it is part
+ * of a 2 MiB folio (huge mode): since 7.x finish_fault() would map the
+ * whole folio at once, but only up to i_size, and our inode's is 0.
  */
 static vm_fault_t mmdemo_fault_page(struct vm_fault *vmf)
 {
@@ -248,7 +263,7 @@ static vm_fault_t mmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 {
 	struct vm_area_struct *vma = vmf->vma;
 	struct mmdemo_dev *dev = vma->vm_private_data;
-	bool pfnmap = vma->vm_flags & VM_PFNMAP;
+	bool pfnmap = vma_test(vma, VMA_PFNMAP_BIT);
 	unsigned long nr = 0;
 	pgoff_t pgoff;
 
@@ -296,17 +311,25 @@ static vm_fault_t mmdemo_map_no_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 	return 0;
 }
 
-#if MMDEMO_HUGE_FAULT_MIXEDMAP
+#if MMDEMO_HUGE
 /*
  * huge: map the 2 MiB around the fault with one PMD entry, backed by a
- * compound page, when the VMA covers it whole at a 2 MiB-aligned device
- * offset.  Anything else falls back to 4 KiB faults (->fault, as insert).
+ * PMD-sized folio, when the VMA covers it whole at a 2 MiB-aligned device
+ * offset.  Anything else falls back to 4 KiB faults (->fault).
  *
- * The entry is a PFN entry (vmf_insert_pfn_pmd()): it holds no reference
- * and no rmap, like pfn mode's PTEs, which is why a shrink unmaps pages
- * before it frees them.  A write through a MAP_PRIVATE mapping must copy,
- * which is done 4 KiB at a time; a write through a shared mapping marks
- * all 512 pages dirty, since the core tracks the whole entry's writes.
+ * The entry is page-backed (vmf_insert_folio_pmd()): it takes a folio
+ * reference, is in the rmap and counts 2 MiB of Rss, like the PMD of a
+ * file's THP.  The VMA must then not be VM_MIXEDMAP: the core splits a
+ * huge entry of such a VMA as if it were a bare PFN, and would leak the
+ * reference, rmap and Rss of a page-backed one (partial munmap, mprotect,
+ * MADV_DONTNEED, a private write).  Where the kernel has no page-backed
+ * entries, a special PFN entry in a VM_MIXEDMAP VMA, holding nothing, like
+ * pfn mode's PTEs (see mmdemo_compat.h); a shrink therefore unmaps pages
+ * before it frees them.
+ *
+ * A write through a MAP_PRIVATE mapping must copy, which is done 4 KiB at
+ * a time; a write through a shared mapping marks all 512 pages dirty,
+ * since the core tracks the whole entry's writes.
  */
 static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 {
@@ -315,30 +338,33 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 	unsigned long haddr = vmf->address & PMD_MASK;
 	pgoff_t first = vmf->pgoff - ((vmf->address - haddr) >> PAGE_SHIFT);
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
-	struct page *head;
+	struct folio *folio;
 	vm_fault_t ret;
 
 	if (order != PMD_ORDER || haddr < vma->vm_start ||
 	    haddr + PMD_SIZE > vma->vm_end || !IS_ALIGNED(first, HPAGE_PMD_NR) ||
-	    (write && !(vma->vm_flags & VM_SHARED)))
+	    (write && !vma_test(vma, VMA_SHARED_BIT)))
 		return VM_FAULT_FALLBACK;
 
 	ret = mmdemo_fetch_delay(dev, first);
-	head = mmdemo_huge_page_get(dev, first);
+	folio = mmdemo_huge_folio_get(dev, first);
 	/* The 4 KiB fault that follows reports its own major fault. */
-	if (!head)
+	if (!folio)
 		return VM_FAULT_FALLBACK;
 	if (write) {
 		/*
 		 * Not atomic, but these bits fill whole words of their own
-		 * and change only under this page's lock, which we hold.
+		 * and change only under this folio's lock, which we hold.
 		 */
 		bitmap_set(dev->dirty, first, HPAGE_PMD_NR);
 		trace_mmdemo_mkwrite(first);
 	}
-	ret |= vmf_insert_pfn_pmd(vmf, page_to_pfn_t(head), write);
-	unlock_page(head);
-	put_page(head);
+	if (MMDEMO_HUGE_FOLIO)
+		ret |= vmf_insert_folio_pmd(vmf, folio, write);
+	else
+		ret |= mmdemo_insert_pfn_pmd(vmf, folio, write);
+	folio_unlock(folio);
+	folio_put(folio);
 
 	/*
 	 * A write to a read-only entry comes here too (there is no huge
@@ -366,6 +392,7 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
  */
 #define MMDEMO_VM_OPS(_fault, _huge_fault, _map_pages)			\
 	{								\
+		MMDEMO_VM_OPS_MAPPED					\
 		.open		= mmdemo_vm_open,			\
 		.close		= mmdemo_vm_close,			\
 		.fault		= _fault,				\
@@ -375,6 +402,7 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 	}
 #define MMDEMO_PFN_VM_OPS(_map_pages)					\
 	{								\
+		MMDEMO_VM_OPS_MAPPED					\
 		.open		= mmdemo_vm_open,			\
 		.close		= mmdemo_vm_close,			\
 		.fault		= mmdemo_fault_pfn,			\
@@ -383,10 +411,21 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 		.access		= mmdemo_vm_access,			\
 	}
 
+#if MMDEMO_HAVE_MMAP_PREPARE
+static int mmdemo_vm_mapped(unsigned long start, unsigned long end,
+			    pgoff_t pgoff, const struct file *file,
+			    void **vm_private_data);
+#endif
+
+/* Huge mode's 4 KiB faults: as page mode where its PMDs are page-backed. */
+#define MMDEMO_HUGE_4K_FAULT	(MMDEMO_HUGE_FOLIO ? mmdemo_fault_page : \
+				 mmdemo_fault_insert)
+
 /*
- * Indexed by mode, then by fault-around.  Page mode has no fault-around:
- * the core installs its pages, and could map neighbours only from the
- * page cache (filemap_map_pages()).
+ * Indexed by mode, then by fault-around.  Page mode (and huge mode where
+ * it maps 4 KiB as page mode does) has no fault-around: the core installs
+ * its pages, and could map neighbours only from the page cache
+ * (filemap_map_pages()).
  */
 static const struct vm_operations_struct mmdemo_vm_ops[][2] = {
 	[MMDEMO_BACKING_PAGE] = {
@@ -406,7 +445,7 @@ static const struct vm_operations_struct mmdemo_vm_ops[][2] = {
 		MMDEMO_VM_OPS(mmdemo_fault_insert, NULL, mmdemo_map_pages),
 	},
 	[MMDEMO_BACKING_HUGE] = {
-		MMDEMO_VM_OPS(mmdemo_fault_insert, MMDEMO_HUGE_FAULT,
+		MMDEMO_VM_OPS(MMDEMO_HUGE_4K_FAULT, MMDEMO_HUGE_FAULT,
 			      mmdemo_map_no_pages),
 		MMDEMO_VM_OPS(mmdemo_fault_insert, MMDEMO_HUGE_FAULT,
 			      mmdemo_map_pages),
@@ -421,15 +460,33 @@ static const struct vm_operations_struct mmdemo_vm_ops[][2] = {
 int mmdemo_backing_valid(u32 backing)
 {
 	u32 mode = backing & MMDEMO_BACKING_MODE_MASK;
+	bool around = backing & MMDEMO_BACKING_FAULT_AROUND;
 
 	if (mode >= ARRAY_SIZE(mmdemo_vm_ops) ||
 	    (backing & ~(MMDEMO_BACKING_MODE_MASK | MMDEMO_BACKING_FAULT_AROUND)))
 		return -EINVAL;
-	if ((backing & MMDEMO_BACKING_FAULT_AROUND) && mode == MMDEMO_BACKING_PAGE)
-		return -EINVAL;
-	if (mode == MMDEMO_BACKING_HUGE && !MMDEMO_HUGE_FAULT_MIXEDMAP)
+	if (mode == MMDEMO_BACKING_HUGE && !MMDEMO_HUGE)
 		return -EOPNOTSUPP;
+	if (around && (mode == MMDEMO_BACKING_PAGE ||
+		       (mode == MMDEMO_BACKING_HUGE && MMDEMO_HUGE_FOLIO)))
+		return -EINVAL;
 	return 0;
+}
+
+/* MMDEMO_FEATURE_* of include/uapi/linux/mmdemo.h: what this kernel lets us do. */
+u32 mmdemo_features(void)
+{
+	u32 features = 0;
+
+	if (MMDEMO_HAVE_MMAP_PREPARE)
+		features |= MMDEMO_FEATURE_MMAP_PREPARE;
+	if (MMDEMO_HUGE)
+		features |= MMDEMO_FEATURE_HUGE;
+	if (MMDEMO_HUGE_FOLIO)
+		features |= MMDEMO_FEATURE_HUGE_PAGE_BACKED;
+	if (MMDEMO_VMA_LOCK_FAULTS)
+		features |= MMDEMO_FEATURE_VMA_LOCK_FAULTS;
+	return features;
 }
 
 /*
@@ -442,12 +499,70 @@ unsigned long mmdemo_get_unmapped_area(struct file *file, unsigned long addr,
 				       unsigned long len, unsigned long pgoff,
 				       unsigned long flags)
 {
-#if MMDEMO_HUGE_FAULT_MIXEDMAP
+#if MMDEMO_HUGE
 	if ((mmdemo_file_backing(file) & MMDEMO_BACKING_MODE_MASK) ==
 	    MMDEMO_BACKING_HUGE)
 		return thp_get_unmapped_area(file, addr, len, pgoff, flags);
 #endif
-	return mm_get_unmapped_area(current->mm, file, addr, len, pgoff, flags);
+	return mm_get_unmapped_area(file, addr, len, pgoff, flags);
+}
+
+/*
+ * Checks an mmap() request and describes its VMA, before the VMA exists.
+ * Nothing is allocated or counted here: the mapping may still fail after
+ * this (no memory for the VMA, a failing ->mapped), and the core would
+ * tell us nothing.  The VMA's private data, the device, is set by
+ * ->mapped, so that a VMA unmapped because ->mapped failed is known as
+ * never counted (see mmdemo_vm_close()).
+ */
+int mmdemo_mmap_prepare(struct vm_area_desc *desc)
+{
+	struct mmdemo_dev *dev = mmdemo_from_file(desc->file);
+	u32 flags = mmdemo_file_backing(desc->file);
+	u32 backing = flags & MMDEMO_BACKING_MODE_MASK;
+	bool around = flags & MMDEMO_BACKING_FAULT_AROUND;
+	unsigned long pages = vma_desc_pages(desc);
+	pgoff_t nr_pages = READ_ONCE(dev->nr_pages);
+
+	/*
+	 * A copy-on-write copy of a PFN mapping would need the struct page
+	 * such a mapping pretends not to have (vmf_insert_pfn() refuses it).
+	 */
+	if (backing == MMDEMO_BACKING_PFN && vma_desc_is_cow_mapping(desc))
+		return -EINVAL;
+	/*
+	 * For character devices the core lets pgoff reach ULONG_MAX, so
+	 * compare in a form that cannot overflow.  ENXIO is what POSIX
+	 * specifies for a range outside the object.  A shrink may still cut
+	 * the range before the mapping exists: its end then SIGBUSes, as
+	 * after any shrink.
+	 */
+	if (desc->pgoff >= nr_pages || pages > nr_pages - desc->pgoff)
+		return -ENXIO;
+
+	/*
+	 * DONTEXPAND: mremap() must not grow the VMA past what was checked.
+	 * DONTDUMP: device memory has no business in core dumps.
+	 */
+	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
+	switch (backing) {
+	case MMDEMO_BACKING_PFN:
+		vma_desc_set_flags(desc, VMA_PFNMAP_BIT);
+		break;
+	case MMDEMO_BACKING_INSERT:
+	case MMDEMO_BACKING_EAGER:
+		vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);
+		break;
+	case MMDEMO_BACKING_HUGE:
+		/* Asked for, so THP "madvise" mode calls ->huge_fault too. */
+		vma_desc_set_flags(desc, VMA_HUGEPAGE_BIT);
+		/* Special PFN entries need it; page-backed ones must not have it. */
+		if (MMDEMO_HUGE_PFN)
+			vma_desc_set_flags(desc, VMA_MIXEDMAP_BIT);
+		break;
+	}
+	desc->vm_ops = &mmdemo_vm_ops[backing][around];
+	return 0;
 }
 
 /*
@@ -489,58 +604,31 @@ static int mmdemo_populate(struct mmdemo_dev *dev, struct vm_area_struct *vma)
 	return ret;
 }
 
-int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
+static bool mmdemo_vma_is_eager(struct vm_area_struct *vma)
 {
-	struct mmdemo_dev *dev = mmdemo_from_file(file);
-	u32 flags = mmdemo_file_backing(file);
-	u32 backing = flags & MMDEMO_BACKING_MODE_MASK;
-	bool around = flags & MMDEMO_BACKING_FAULT_AROUND;
-	unsigned long pages = vma_pages(vma);
+	return vma->vm_ops == &mmdemo_vm_ops[MMDEMO_BACKING_EAGER][0] ||
+	       vma->vm_ops == &mmdemo_vm_ops[MMDEMO_BACKING_EAGER][1];
+}
+
+/*
+ * The mapping exists: count it, and in eager mode fill it.  Eager mode
+ * maps its pages here rather than with mmap_action_map_kernel_pages()
+ * from ->mmap_prepare, which would need every page allocated, and an
+ * array of them that outlives the hook, before the core knows whether the
+ * mapping will exist.  Here the page protection is final too, so on a
+ * shared mapping the pages go in write-protected and their first write is
+ * seen by ->page_mkwrite.  Returns 0 or a negative errno, after which the
+ * core unmaps the VMA.
+ */
+int mmdemo_mmap_complete(struct vm_area_struct *vma)
+{
+	struct mmdemo_dev *dev = mmdemo_from_file(vma->vm_file);
 	int ret = 0;
 
-	/*
-	 * A copy-on-write copy of a PFN mapping would need the struct page
-	 * such a mapping pretends not to have (vmf_insert_pfn() refuses it).
-	 */
-	if (backing == MMDEMO_BACKING_PFN && is_cow_mapping(vma->vm_flags))
-		return -EINVAL;
-
-	/*
-	 * DONTEXPAND: mremap() must not grow the VMA past what was checked.
-	 * DONTDUMP: device memory has no business in core dumps.
-	 */
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	if (backing == MMDEMO_BACKING_PFN)
-		vm_flags_set(vma, VM_PFNMAP);
-	else if (backing != MMDEMO_BACKING_PAGE)
-		vm_flags_set(vma, VM_MIXEDMAP);
-	/* HUGEPAGE: asked for, so THP "madvise" mode calls ->huge_fault too. */
-	if (backing == MMDEMO_BACKING_HUGE)
-		vm_flags_set(vma, VM_HUGEPAGE);
-	vma->vm_ops = &mmdemo_vm_ops[backing][around];
-	vma->vm_private_data = dev;
-
-	/* Shared with reset and resize: the size cannot change under us. */
+	/* Shared with reset: a mapping is counted with its pages, or not yet. */
 	down_read(&dev->lock);
-	/*
-	 * For character devices the core lets vm_pgoff reach ULONG_MAX, so
-	 * compare in a form that cannot overflow.  ENXIO is what POSIX
-	 * specifies for a range outside the object.
-	 */
-	if (vma->vm_pgoff >= dev->nr_pages ||
-	    pages > dev->nr_pages - vma->vm_pgoff) {
-		ret = -ENXIO;
-	} else if (backing == MMDEMO_BACKING_EAGER) {
-		/*
-		 * The core write-protects shared mappings that have a
-		 * ->page_mkwrite only after ->mmap; pages installed now must
-		 * be write-protected already, or their first write would go
-		 * unnoticed.
-		 */
-		if (vma->vm_flags & VM_SHARED)
-			vma->vm_page_prot = vm_get_page_prot(vma->vm_flags & ~VM_SHARED);
+	if (mmdemo_vma_is_eager(vma))
 		ret = mmdemo_populate(dev, vma);
-	}
 	if (!ret) {
 		atomic64_inc(&dev->vmas);
 		atomic64_inc(&dev->mmaps);
@@ -549,3 +637,17 @@ int mmdemo_mmap(struct file *file, struct vm_area_struct *vma)
 	up_read(&dev->lock);
 	return ret;
 }
+
+#if MMDEMO_HAVE_MMAP_PREPARE
+/* ->mapped: the core holds mmap_lock for writing, so the VMA is there. */
+static int mmdemo_vm_mapped(unsigned long start, unsigned long end,
+			    pgoff_t pgoff, const struct file *file,
+			    void **vm_private_data)
+{
+	int ret = mmdemo_mmap_complete(vma_lookup(current->mm, start));
+
+	if (!ret)
+		*vm_private_data = mmdemo_from_file(file);
+	return ret;
+}
+#endif

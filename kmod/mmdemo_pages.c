@@ -12,7 +12,6 @@
 #include <linux/sched.h>
 
 #include "mmdemo.h"
-#include "mmdemo_compat.h"
 #include "mmdemo_trace.h"
 
 /*
@@ -139,60 +138,63 @@ retry:
 	return page;
 }
 
-#if MMDEMO_HUGE_FAULT_MIXEDMAP
+#if MMDEMO_HUGE
 /*
- * Publishes the HPAGE_PMD_NR pages of the new compound page @head at
- * @first.., each with a store reference, as one unit: @head is locked, so
+ * Publishes the HPAGE_PMD_NR pages of the new PMD-sized @folio at
+ * @first.., each with a store reference, as one unit: @folio is locked, so
  * a lookup of any of them waits in lock_page() and then sees either all
  * of them or, after a rollback, none.  Fails if any index is taken.
  */
-static int mmdemo_huge_page_publish(struct mmdemo_dev *dev, pgoff_t first,
-				    struct page *head)
+static int mmdemo_huge_folio_publish(struct mmdemo_dev *dev, pgoff_t first,
+				     struct folio *folio)
 {
 	void *old = NULL;
 	int i;
 
 	for (i = 0; i < HPAGE_PMD_NR; i++) {
-		get_page(head);
-		old = xa_cmpxchg(&dev->pages, first + i, NULL, head + i,
-				 GFP_KERNEL);
+		folio_get(folio);
+		old = xa_cmpxchg(&dev->pages, first + i, NULL,
+				 folio_page(folio, i), GFP_KERNEL);
 		if (old) {
-			put_page(head);
+			folio_put(folio);
 			break;
 		}
 	}
 	if (!old)
 		return 0;
 	while (i--) {
-		xa_cmpxchg(&dev->pages, first + i, head + i, NULL, 0);
-		put_page(head);
+		xa_cmpxchg(&dev->pages, first + i, folio_page(folio, i), NULL, 0);
+		folio_put(folio);
 	}
 	return xa_is_err(old) ? xa_err(old) : -EEXIST;
 }
 
 /*
- * Returns the head of the PMD-sized compound page holding the pages
- * @first..@first + HPAGE_PMD_NR - 1, referenced and locked, allocating it
- * if none of those pages exists; NULL if some exist as single pages, if
- * the range passes the end, or if no 2 MiB of free memory is at hand: the
- * caller then maps 4 KiB pages instead.  Against a shrink, as
- * mmdemo_page_get(): size checked again under the lock, and truncation
- * works from an index upwards, so if the last page is still ours all are.
+ * Returns the PMD-sized folio holding the pages @first..@first +
+ * HPAGE_PMD_NR - 1, referenced and locked, allocating it if none of those
+ * pages exists; NULL if some exist as single pages, if the range passes
+ * the end, or if no 2 MiB of free memory is at hand: the caller then maps
+ * 4 KiB pages instead.  Against a shrink, as mmdemo_page_get(): size
+ * checked again under the lock, and truncation works from an index
+ * upwards, so if the last page is still ours all are.
  */
-struct page *mmdemo_huge_page_get(struct mmdemo_dev *dev, pgoff_t first)
+struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first)
 {
 	pgoff_t last = first + HPAGE_PMD_NR - 1;
-	struct page *head;
+	struct folio *folio;
+	struct page *page;
 
 	if (last >= READ_ONCE(dev->nr_pages))
 		return NULL;
-	head = mmdemo_page_lookup(dev, first);
-	if (head) {
-		if (!PageHead(head) || compound_order(head) != HPAGE_PMD_ORDER) {
-			put_page(head);
+	page = mmdemo_page_lookup(dev, first);
+	if (page) {
+		folio = page_folio(page);
+		if (folio_page(folio, 0) != page ||
+		    folio_order(folio) != HPAGE_PMD_ORDER) {
+			folio_put(folio);
 			return NULL;
 		}
-		lock_page(head);
+		folio_lock(folio);
 	} else {
 		unsigned long index = first;
 
@@ -201,29 +203,31 @@ struct page *mmdemo_huge_page_get(struct mmdemo_dev *dev, pgoff_t first)
 			return NULL;
 		/*
 		 * As for a single page, plus: no retrying or warning when
-		 * 2 MiB is not free at once, since 4 KiB pages will do.
+		 * 2 MiB is not free at once, since 4 KiB pages will do.  A
+		 * folio, not a bare compound page: the rmap of a page-backed
+		 * PMD entry expects one.
 		 */
-		head = alloc_pages(GFP_HIGHUSER | __GFP_ZERO | __GFP_COMP |
-				   __GFP_NORETRY | __GFP_NOWARN, HPAGE_PMD_ORDER);
-		if (!head)
+		folio = folio_alloc(GFP_HIGHUSER | __GFP_ZERO | __GFP_NORETRY |
+				    __GFP_NOWARN, HPAGE_PMD_ORDER);
+		if (!folio)
 			return NULL;
-		lock_page(head);
-		if (mmdemo_huge_page_publish(dev, first, head)) {
-			unlock_page(head);
-			put_page(head);
+		folio_lock(folio);
+		if (mmdemo_huge_folio_publish(dev, first, folio)) {
+			folio_unlock(folio);
+			folio_put(folio);
 			return NULL;
 		}
 		atomic64_add(HPAGE_PMD_NR, &dev->pages_allocated);
 		atomic64_add(HPAGE_PMD_NR, &dev->pages_resident);
-		trace_mmdemo_page_alloc(first, page_to_pfn(head));
+		trace_mmdemo_page_alloc(first, folio_pfn(folio));
 		/* Pairs with smp_mb() in mmdemo_ioctl_resize(). */
 		smp_mb();
 	}
 	if (last < READ_ONCE(dev->nr_pages) &&
-	    xa_load(&dev->pages, last) == head + HPAGE_PMD_NR - 1)
-		return head;
-	unlock_page(head);
-	put_page(head);
+	    xa_load(&dev->pages, last) == folio_page(folio, HPAGE_PMD_NR - 1))
+		return folio;
+	folio_unlock(folio);
+	folio_put(folio);
 	return NULL;
 }
 #endif

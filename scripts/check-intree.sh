@@ -5,15 +5,24 @@
 # CONFIG_MMDEMO=m is chosen through Kconfig, and the module is built by
 # Kbuild with W=1 and warnings as errors.
 #
-# The tree is an overlay of symlinks onto the cached linux-source-6.12, so
-# the pristine source (shared with the debug kernel) is never modified.
+# The tree is an overlay of symlinks onto a cached linux-source, so the
+# pristine source (shared with the test kernels) is never modified.
+#
+#   check-intree.sh [SERIES...]     default: 6.12 and 7.3 (lib.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
-src=$(kernel_source)
-work=$MMDEMO_CACHE/intree
+if [ $# -eq 0 ]; then
+	set -- "$STABLE_SERIES" "$NEWEST_SERIES"
+fi
+if [ $# -gt 1 ]; then
+	for series; do "$0" "$series" || exit 1; done
+	exit 0
+fi
+src=$(kernel_source "$1")
+work=$MMDEMO_CACHE/intree/$1
 tree=$work/linux out=$work/build
 # open_dir DIR: turn the symlink DIR of the overlay into a real directory
 # of symlinks, so that entries inside it can be replaced.
@@ -55,4 +64,4 @@ grep -qx 'CONFIG_MMDEMO=m' "$out/.config" || die "Kconfig did not offer MMDEMO=m
 "${kmake[@]}" W=1 KCFLAGS=-Werror modules_prepare drivers/misc/mmdemo/ \
 	>>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "in-tree build failed"; }
 [ -f "$out/drivers/misc/mmdemo/mmdemo.o" ] || die "no mmdemo.o in $out (log: $work/build.log)"
-echo "in-tree: CONFIG_MMDEMO=m from Kconfig; drivers/misc/mmdemo/ built by Kbuild with W=1 -Werror"
+echo "in-tree $1: CONFIG_MMDEMO=m from Kconfig; drivers/misc/mmdemo/ built by Kbuild with W=1 -Werror"

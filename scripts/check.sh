@@ -5,9 +5,10 @@
 #   check.sh [KERNEL...]
 #
 # KERNEL is a Debian kernel release with image and headers installed
-# (6.12.117+deb12-amd64), or "debug" for the kernel built by
-# build-debug-kernel.sh.  Default: the newest installed 6.1 and 6.12
-# kernels, then debug.  For each: build the module against its headers
+# (6.12.117+deb12-amd64), or a kernel build-kernel.sh builds: 7.3,
+# debug-6.12 (also "debug"), debug-7.3.  Default: the newest installed 6.1
+# and 6.12 kernels, then debug-6.12, 7.3 and debug-7.3.  For each: say
+# which source it came from, build the module against its headers
 # (W=1, warnings are errors), build an initramfs, boot it, judge it.
 # The last line is "N passed, M failed, K skipped" over all kernels.
 set -euo pipefail
@@ -34,10 +35,11 @@ for k in "${kernels[@]}"; do
 	# One page more than the default on the debug kernel: the per-page
 	# counter array then ends mid-page, so KASAN poisons right after its
 	# end and an off-by-one there is caught.
-	[ "$k" != debug ] || params=${MMDEMO_PARAMS:-size=$(((64 << 20) + 4096))}
+	case $k in debug*) params=${MMDEMO_PARAMS:-size=$(((64 << 20) + 4096))} ;; esac
 	[ -n "$accel" ] || { accel=$(probe_accel "$image"); note "accelerator: $accel"; }
 
 	out=$build/kernels/$k
+	note "$k: $(kernel_origin "$k" "$kdir")"
 	if ! build_module "$kdir" "$out"; then
 		total_fail=$((total_fail + 1))
 		summary+=("$k: module build failed")

@@ -2,7 +2,8 @@
 # Finding, preparing and booting test kernels; sourced by check.sh and
 # demo.sh after lib.sh.  Expects $src (the kernel source) and $top.
 
-# The newest installed Debian kernel of each series, image and headers both.
+# What make check tests on: the newest installed Debian kernel of each
+# series (image and headers both), then the kernels build-kernel.sh makes.
 default_kernels() {
 	local series r
 	for series in 6.1 6.12; do
@@ -12,7 +13,28 @@ default_kernels() {
 			break
 		done
 	done
-	echo debug
+	printf '%s\n' "debug-$STABLE_SERIES" "$NEWEST_SERIES" "debug-$NEWEST_SERIES"
+}
+
+# Whether NAME is a kernel build-kernel.sh makes (7.3, debug, debug-6.12).
+is_built_kernel() {
+	case $1 in
+	debug | debug-* | "$NEWEST_SERIES") return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# kernel_origin NAME KDIR: where a kernel came from, said once per run.
+kernel_origin() {
+	local k=$1 series
+
+	if is_built_kernel "$k"; then
+		series=${k#debug-}
+		[ "$k" != debug ] || series=$STABLE_SERIES
+		echo "built in $2 from $(source_version "$(kernel_source "$series")")"
+	else
+		echo "Debian's linux-image-$k $(dpkg-query -W -f='${Version}' "linux-image-$k" 2>/dev/null)"
+	fi
 }
 
 # KVM is used only if a guest really runs under it: on nested setups
@@ -54,16 +76,19 @@ bootable_image() {
 }
 
 # resolve_kernel NAME: sets kdir (build tree), image (what qemu boots) and
-# extra (kernel arguments) for a Debian release or "debug".
+# extra (kernel arguments) for a Debian release or a kernel we build.
 resolve_kernel() {
 	local k=$1
 
 	extra=
-	if [ "$k" = debug ]; then
-		kdir=$("$top/scripts/build-debug-kernel.sh")
+	if is_built_kernel "$k"; then
+		kdir=$("$top/scripts/build-kernel.sh" "$k") || exit 1
 		image=$kdir/arch/x86/boot/bzImage
+		# Probing PCI through ACPI is slow under TCG; brd is built in
+		# and sized here (one 1 MiB RAM disk, /dev/ram0).
+		extra="pci=noacpi brd.rd_nr=1 brd.rd_size=1024"
 		# KASAN reports must stop the run; KFENCE is sampled, not free.
-		extra="kasan.fault=panic kfence.sample_interval=10 pci=noacpi"
+		case $k in debug*) extra+=" kasan.fault=panic kfence.sample_interval=10" ;; esac
 		return
 	fi
 	kdir=/lib/modules/$k/build

@@ -1,27 +1,92 @@
 # SPDX-License-Identifier: GPL-2.0
 # Shared by the scripts in this directory; sourced, not run.
 
-# Everything built outside the clone (kernel source, debug kernel, tools)
+# Everything built outside the clone (kernel sources, test kernels, tools)
 # lives here, so a fresh clone reuses it.
 MMDEMO_CACHE=${MMDEMO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmdemo}
-KSRC_TARBALL=${KSRC_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+
+# The kernel sources mmdemo is built and tested against.  6.12 is Debian 12's
+# own linux-source-6.12 (installed by install-deps.sh); the newest series is
+# fetched from Debian's backports by fetch_newest_source() below.  Change
+# the newest kernel here and nowhere else.
+STABLE_SERIES=6.12
+NEWEST_SERIES=7.3
+NEWEST_SUITE=trixie-backports
+NEWEST_MIRROR=http://deb.debian.org/debian
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
 
-# Prints the extracted linux-source tree, extracting it on first use.
+# apt-get and apt-cache with a sources list, lists directory and cache of
+# their own under $MMDEMO_CACHE/apt, so that the host's /etc/apt and its
+# package lists stay as they are.
+private_apt() {
+	local tool=$1 dir=$MMDEMO_CACHE/apt
+	shift
+	"$tool" -q -o Dir::Etc::SourceList="$dir/sources.list" \
+		-o Dir::Etc::SourceParts=/dev/null \
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" \
+		-o Dir::State::status=/dev/null "$@"
+}
+
+# Prints the path of linux-source-$NEWEST_SERIES's tarball, downloading the
+# Debian package (Architecture: all, a plain tarball inside) with
+# private_apt on first use.  Reused until the cache is removed.
+fetch_newest_source() {
+	local dir=$MMDEMO_CACHE/apt pkg=linux-source-$NEWEST_SERIES deb
+	local tarball=$dir/root/usr/src/linux-source-$NEWEST_SERIES.tar.xz
+
+	if [ ! -s "$tarball" ]; then
+		note "fetching $pkg from Debian $NEWEST_SUITE (private apt lists in $dir)"
+		mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/deb"
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $NEWEST_MIRROR $NEWEST_SUITE main" \
+			>"$dir/sources.list"
+		private_apt apt-get update >"$dir/update.log" 2>&1 ||
+			{ cat "$dir/update.log" >&2; die "apt-get update of $NEWEST_SUITE failed"; }
+		rm -f "$dir/deb"/*.deb
+		(cd "$dir/deb" && private_apt apt-get download "$pkg") >"$dir/download.log" 2>&1 ||
+			{ cat "$dir/download.log" >&2; die "cannot download $pkg from $NEWEST_SUITE"; }
+		deb=$(ls "$dir/deb"/"$pkg"_*.deb)
+		rm -rf "$dir/root"
+		dpkg-deb -x "$deb" "$dir/root" || die "cannot unpack $deb"
+		basename "$deb" >"$dir/root/.mmdemo-deb"
+	fi
+	echo "$tarball"
+}
+
+# kernel_source [SERIES]: prints the extracted linux-source tree of SERIES
+# ($STABLE_SERIES by default), extracting it on first use.
 kernel_source() {
-	local name dir
-	[ -r "$KSRC_TARBALL" ] || die "$KSRC_TARBALL is missing: run scripts/install-deps.sh"
-	name=$(basename "$KSRC_TARBALL" .tar.xz)
+	local series=${1:-$STABLE_SERIES} tarball name dir
+
+	if [ "$series" = "$NEWEST_SERIES" ]; then
+		tarball=$(fetch_newest_source) || exit 1
+	else
+		tarball=/usr/src/linux-source-$series.tar.xz
+	fi
+	[ -r "$tarball" ] || die "$tarball is missing: run scripts/install-deps.sh"
+	name=$(basename "$tarball" .tar.xz)
 	dir=$MMDEMO_CACHE/src/$name
 	# The stamp records which tarball the tree came from.
-	if [ "$(cat "$dir/.mmdemo-tarball" 2>/dev/null)" != "$(stat -c '%s %Y' "$KSRC_TARBALL")" ]; then
-		note "extracting $KSRC_TARBALL into $MMDEMO_CACHE/src (once)"
+	if [ "$(cat "$dir/.mmdemo-tarball" 2>/dev/null)" != "$(stat -c '%s %Y' "$tarball")" ]; then
+		note "extracting $tarball into $MMDEMO_CACHE/src (once)"
 		rm -rf "$dir"
 		mkdir -p "$MMDEMO_CACHE/src"
-		tar -xJf "$KSRC_TARBALL" -C "$MMDEMO_CACHE/src" || die "cannot extract $KSRC_TARBALL"
-		stat -c '%s %Y' "$KSRC_TARBALL" >"$dir/.mmdemo-tarball"
+		tar -xJf "$tarball" -C "$MMDEMO_CACHE/src" || die "cannot extract $tarball"
+		stat -c '%s %Y' "$tarball" >"$dir/.mmdemo-tarball"
 	fi
 	echo "$dir"
+}
+
+# source_version TREE: which source a kernel tree is, for the logs:
+# "7.3.4 (linux-source-7.3_7.3.4-1~bpo13+1_all.deb from trixie-backports)".
+source_version() {
+	local tree=$1 v series=${1##*/linux-source-}
+
+	v=$(make -s -C "$tree" kernelversion 2>/dev/null) || v=unknown
+	if [ "$series" = "$NEWEST_SERIES" ]; then
+		echo "$v ($(cat "$MMDEMO_CACHE/apt/root/.mmdemo-deb" 2>/dev/null) from $NEWEST_SUITE)"
+	else
+		echo "$v (linux-source-$series $(dpkg-query -W -f='${Version}' "linux-source-$series" 2>/dev/null))"
+	fi
 }

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -125,6 +126,20 @@ static uint64_t pagemap_pfn(const void *addr)
 	close(fd);
 	/* Bit 63: present; bits 0-54: the frame number. */
 	return (e >> 63) ? e & ((1ULL << 55) - 1) : 0;
+}
+
+/*
+ * Whether mincore() reports the entries of a VM_PFNMAP mapping.  6.12 walks
+ * the page tables with walk_page_range(), which skips PFN maps (their
+ * pages then read as absent); 7.3 uses walk_page_range_vma(), which does
+ * not, and sees present PFN entries like any other.  7.x is taken as the
+ * dividing line: the kernels between 6.12 and 7.3 are not tested.
+ */
+static bool mincore_sees_pfnmap(void)
+{
+	struct utsname u;
+
+	return !uname(&u) && atoi(u.release) >= 7;
 }
 
 /* Runs the access in a child; returns the signal that killed it, or 0. */
@@ -313,6 +328,12 @@ FIXTURE(mmdemo) {
 	struct mmdemo_info info;
 	size_t len;
 	uint64_t capacity;	/* bytes: the size parameter */
+	__u32 features;		/* MMDEMO_FEATURE_* of the running kernel */
+	/* The variant's, or what this kernel does instead (see SETUP). */
+	bool mincore_blind;	/* mincore() cannot see this mode's entries */
+	bool mixedmap;
+	bool fork_copies;
+	int private_write_faults;
 };
 
 /*
@@ -351,7 +372,12 @@ FIXTURE_VARIANT_ADD(mmdemo, eager) {
 	.private_write_faults = 1,	/* the COW of a read-only PTE */
 };
 
-/* Mappings here are smaller than 2 MiB: huge mode maps them as insert. */
+/*
+ * Mappings here are smaller than 2 MiB: huge mode maps them as insert
+ * where its 2 MiB entries are special PFN entries (6.12: VM_MIXEDMAP), and
+ * as page mode where they are page-backed (6.15+: the VMA must not be
+ * VM_MIXEDMAP; see FIXTURE_SETUP).
+ */
 FIXTURE_VARIANT_ADD(mmdemo, huge) {
 	.backing = MMDEMO_BACKING_HUGE,
 	.fork_copies = true,
@@ -373,8 +399,22 @@ FIXTURE_SETUP(mmdemo)
 	ASSERT_EQ(page_size, self->info.page_size);
 	ASSERT_LE(NR_PAGES * page_size, self->info.size);
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
-	if (ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &variant->backing) && errno == EOPNOTSUPP)
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_FEATURES, &self->features));
+	self->mixedmap = variant->backing == MMDEMO_BACKING_INSERT || variant->eager ||
+			 variant->backing == MMDEMO_BACKING_HUGE;
+	self->mincore_blind = variant->pfn && !mincore_sees_pfnmap();
+	self->fork_copies = variant->fork_copies;
+	self->private_write_faults = variant->private_write_faults;
+	if (variant->backing == MMDEMO_BACKING_HUGE &&
+	    (self->features & MMDEMO_FEATURE_HUGE_PAGE_BACKED)) {
+		self->mixedmap = false;
+		self->fork_copies = false;
+		self->private_write_faults = 1;
+	}
+	if (ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &variant->backing) && errno == EOPNOTSUPP) {
+		EXPECT_FALSE(self->features & MMDEMO_FEATURE_HUGE);
 		SKIP(return, "this kernel cannot do huge mode (6.12+ with THP)");
+	}
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &variant->backing));
 	self->len = NR_PAGES * page_size;
 }
@@ -426,7 +466,7 @@ TEST_F(mmdemo, touching_k_pages_faults_exactly_k)
 		/* The second pass touches resident pages: no new fault. */
 		EXPECT_STATS(self->fd, faults, present, present, 1, 1);
 		/* mincore() walks page tables but skips VM_PFNMAP: blind to it. */
-		EXPECT_EQ(variant->pfn ? 0 : present, mincore_count((void *)p, NR_PAGES));
+		EXPECT_EQ(self->mincore_blind ? 0 : present, mincore_count((void *)p, NR_PAGES));
 		/* Rss counts pages the core knows; a PFN map shows none. */
 		EXPECT_EQ(variant->pfn ? 0 : present * (long)page_size / 1024,
 			  smaps_rss_kb((void *)p));
@@ -685,9 +725,7 @@ TEST_F(mmdemo, mapping_is_dontexpand_and_dontdump)
 	EXPECT_TRUE(smaps_has_flag(p, "dd"));	/* VM_DONTDUMP */
 	EXPECT_TRUE(smaps_has_flag(p, "sh"));	/* VM_SHARED */
 	EXPECT_EQ(variant->pfn, smaps_has_flag(p, "pf"));	/* VM_PFNMAP */
-	EXPECT_EQ(variant->backing == MMDEMO_BACKING_INSERT || variant->eager ||
-		  variant->backing == MMDEMO_BACKING_HUGE,
-		  smaps_has_flag(p, "mm"));	/* VM_MIXEDMAP */
+	EXPECT_EQ(self->mixedmap, smaps_has_flag(p, "mm"));	/* VM_MIXEDMAP */
 	EXPECT_EQ(variant->backing == MMDEMO_BACKING_HUGE,
 		  smaps_has_flag(p, "hg"));	/* VM_HUGEPAGE */
 	ASSERT_EQ(0, munmap(p, self->len));
@@ -695,7 +733,7 @@ TEST_F(mmdemo, mapping_is_dontexpand_and_dontdump)
 
 TEST_F(mmdemo, fork_copies_ptes_only_of_mixed_and_pfn_maps)
 {
-	int status, want = variant->fork_copies ? 0 : 1;
+	int status, want = self->fork_copies ? 0 : 1;
 	volatile char *p;
 	pid_t pid;
 
@@ -823,7 +861,7 @@ TEST_F(mmdemo, first_private_write_costs_what_the_mode_implies)
 	getrusage(RUSAGE_SELF, &r0);
 	p[0] = 1;
 	getrusage(RUSAGE_SELF, &r1);
-	EXPECT_EQ(variant->private_write_faults, r1.ru_minflt - r0.ru_minflt);
+	EXPECT_EQ(self->private_write_faults, r1.ru_minflt - r0.ru_minflt);
 	EXPECT_EQ(variant->eager ? 0 : 1, get_stats(self->fd).faults);
 	ASSERT_EQ(0, munmap((void *)p, page_size));
 }
@@ -989,10 +1027,10 @@ TEST_F(mmdemo, zap_unmaps_every_mapping_and_keeps_the_data)
 	/*
 	 * PTEs the child has before the zap: its own page 1, plus what fork
 	 * copied (page 0 for MIXEDMAP/PFNMAP, everything when eager); none
-	 * that mincore() can see in a PFN map.
+	 * that mincore() can see in a PFN map before 7.x.
 	 */
-	int child_present = variant->pfn ? 0 : variant->eager ? 4 :
-			    variant->fork_copies ? 2 : 1;
+	int child_present = self->mincore_blind ? 0 : variant->eager ? 4 :
+			    self->fork_copies ? 2 : 1;
 	int fd2, ready[2], go[2], status;
 	char *p, *q, c;
 	pid_t pid;
@@ -1110,7 +1148,7 @@ TEST_F(mmdemo, shrink_makes_the_end_sigbus_and_discards_the_pages)
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &info));
 	EXPECT_EQ(four, info.size);
 	EXPECT_EQ(4, get_stats(self->fd).pages_resident);
-	EXPECT_EQ(variant->pfn ? 0 : 4, mincore_count(p, 8))
+	EXPECT_EQ(self->mincore_blind ? 0 : 4, mincore_count(p, 8))
 		TH_LOG("pages past the end must be unmapped");
 	EXPECT_EQ(SIGBUS, access_signal(p + 5 * page_size, false));
 	EXPECT_EQ(SIGBUS, access_signal(p + 4 * page_size, true));
@@ -1533,6 +1571,7 @@ TEST_F(mmdemo, module_stays_while_mapped_even_after_close)
 FIXTURE(fresh) {
 	int fd;
 	uint64_t capacity;
+	__u32 features;
 };
 
 FIXTURE_SETUP(fresh)
@@ -1543,6 +1582,7 @@ FIXTURE_SETUP(fresh)
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &(uint32_t){ 0 }));
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_FEATURES, &self->features));
 }
 
 FIXTURE_TEARDOWN(fresh)
@@ -1626,8 +1666,21 @@ TEST_F(fresh, fault_around_maps_resident_neighbours_only)
 		char *at = reserve_aligned(n * page_size, w * page_size);
 
 		ASSERT_NE(NULL, at);
-		if (ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &modes[m]) && errno == EOPNOTSUPP)
-			continue;	/* huge mode, before 6.12 */
+		if ((modes[m] & MMDEMO_BACKING_MODE_MASK) == MMDEMO_BACKING_HUGE) {
+			int err = ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &modes[m]) ? errno : 0;
+
+			/* Before 6.12, no huge mode at all; since 6.15 its
+			 * 4 KiB pages are page mode's, which cannot map around.
+			 */
+			if (!(self->features & MMDEMO_FEATURE_HUGE)) {
+				EXPECT_EQ(EOPNOTSUPP, err);
+				continue;
+			}
+			if (self->features & MMDEMO_FEATURE_HUGE_PAGE_BACKED) {
+				EXPECT_EQ(EINVAL, err);
+				continue;
+			}
+		}
 		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &modes[m]));
 		/* Windows are aligned in the page table: so is the mapping. */
 		p = mmap(at, n * page_size, PROT_READ, MAP_SHARED | MAP_FIXED, self->fd, 0);
@@ -1848,6 +1901,266 @@ TEST_F(fresh, huge_shrink_cuts_inside_a_huge_page)
 	EXPECT_EQ(0, p[half]);
 	EXPECT_EQ(0, p[HUGE_SIZE - 1]);
 	ASSERT_EQ(0, munmap(p, HUGE_SIZE));
+}
+
+/* The "Key:   N kB" line of a /proc file such as meminfo or status, in kB. */
+static long proc_kb(const char *path, const char *key)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			kb = strtol(line + strlen(key) + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+/* The sum of /proc/kpagecount (mappings of each page) over @n frames. */
+static long kpage_mapcount(uint64_t pfn, size_t n)
+{
+	uint64_t counts[512];
+	long sum = 0;
+	int fd = open("/proc/kpagecount", O_RDONLY);
+
+	if (fd < 0 || n > 512 ||
+	    pread(fd, counts, n * 8, pfn * 8) != (ssize_t)(n * 8))
+		sum = -1;
+	for (size_t i = 0; sum >= 0 && i < n; i++)
+		sum += counts[i];
+	if (fd >= 0)
+		close(fd);
+	return sum;
+}
+
+/* /proc/kpageflags bit 15, KPF_COMPOUND_HEAD: the frame heads a live folio. */
+static int kpage_is_head(uint64_t pfn)
+{
+	uint64_t flags;
+	int fd = open("/proc/kpageflags", O_RDONLY);
+	int ret = -1;
+
+	if (fd >= 0 && pread(fd, &flags, 8, pfn * 8) == 8)
+		ret = (flags >> 15) & 1;
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+/*
+ * Huge mode's 2 MiB entry, as the kernel accounts it: page-backed where
+ * the kernel can (6.15+: Rss, FilePmdMapped, the rmap and get_user_pages()
+ * see 512 pages), a special PFN entry that none of them sees before.
+ */
+TEST_F(fresh, huge_entry_is_page_backed_where_the_kernel_can)
+{
+	__u32 mode = MMDEMO_BACKING_HUGE;
+	bool backed = self->features & MMDEMO_FEATURE_HUGE_PAGE_BACKED;
+	long pmd0 = proc_kb("/proc/meminfo", "FilePmdMapped");
+	char buf[64], val[64];
+	struct iovec local = { buf, sizeof(buf) }, remote;
+	uint64_t pfn0;
+	ssize_t n;
+	char *p;
+
+	SKIP_UNLESS_HUGE(self->fd);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+	ASSERT_EQ(0, fill_huge(self->fd));
+	p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, (uintptr_t)p % HUGE_SIZE);
+	EXPECT_EQ(5, ((volatile char *)p)[5 * page_size]);
+	EXPECT_EQ(2, get_stats(self->fd).faults);	/* fill_huge's, and this one */
+
+	EXPECT_EQ(backed ? 2048 : 0, smaps_rss_kb(p));
+	ASSERT_EQ(0, smaps_field(p, "FilePmdMapped:", val, sizeof(val)));
+	EXPECT_EQ(backed ? 2048 : 0, atol(val));
+	EXPECT_EQ(pmd0 + (backed ? 2048 : 0), proc_kb("/proc/meminfo", "FilePmdMapped"));
+	pfn0 = pagemap_pfn(p);
+	ASSERT_NE(0, pfn0);
+	EXPECT_EQ(backed ? 512 : 0, kpage_mapcount(pfn0, 512));
+
+	/* get_user_pages(), as a debugger would read the mapping. */
+	remote.iov_base = p + 9 * page_size;
+	remote.iov_len = sizeof(buf);
+	n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	if (n < 0 && errno == ENOSYS)
+		SKIP(goto out, "needs CONFIG_CROSS_MEMORY_ATTACH");
+	if (backed) {
+		EXPECT_EQ(sizeof(buf), n);
+		EXPECT_EQ(9, buf[0]);
+	} else {
+		EXPECT_EQ(-1, n);
+		EXPECT_EQ(EFAULT, errno);
+	}
+out:
+	ASSERT_EQ(0, munmap(p, HUGE_SIZE));
+}
+
+/*
+ * Splitting a 2 MiB entry leaks nothing: after a partial munmap, an
+ * mprotect of part, MADV_DONTNEED of part, or a private write, and then
+ * munmap, no page of it is still mapped (kpagecount), Rss and
+ * FilePmdMapped are back where they were, and a reset frees the folio.
+ * 7.3 splits an entry of a VM_MIXEDMAP VMA without dropping what a
+ * page-backed entry holds, which is why page-backed huge mode is not
+ * VM_MIXEDMAP.
+ */
+TEST_F(fresh, huge_splits_leak_nothing)
+{
+	static const char * const how[] = {
+		"munmap of part", "mprotect of part", "MADV_DONTNEED of part",
+		"private write",
+	};
+	__u32 mode = MMDEMO_BACKING_HUGE;
+	bool backed = self->features & MMDEMO_FEATURE_HUGE_PAGE_BACKED;
+
+	SKIP_UNLESS_HUGE(self->fd);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+	for (size_t c = 0; c < sizeof(how) / sizeof(how[0]); c++) {
+		long rss0 = proc_kb("/proc/self/status", "RssFile");
+		long pmd0 = proc_kb("/proc/meminfo", "FilePmdMapped");
+		int flags = c == 3 ? MAP_PRIVATE : MAP_SHARED;
+		uint64_t pfn0;
+		char *p;
+
+		ASSERT_EQ(0, fill_huge(self->fd));
+		p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, flags, self->fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0, (uintptr_t)p % HUGE_SIZE);
+		ASSERT_EQ(3, ((volatile char *)p)[3 * page_size]);
+		pfn0 = pagemap_pfn(p);
+		ASSERT_NE(0, pfn0);
+		ASSERT_EQ(pfn0 + 511, pagemap_pfn(p + 511 * page_size));
+		EXPECT_EQ(backed ? 512 : 0, kpage_mapcount(pfn0, 512)) TH_LOG("%s", how[c]);
+
+		switch (c) {
+		case 0:
+			ASSERT_EQ(0, munmap(p + HUGE_SIZE / 2, HUGE_SIZE / 2));
+			break;
+		case 1:
+			ASSERT_EQ(0, mprotect(p, page_size, PROT_READ));
+			break;
+		case 2:
+			ASSERT_EQ(0, madvise(p + page_size, page_size, MADV_DONTNEED));
+			break;
+		case 3:
+			p[7 * page_size] = 'p';
+			break;
+		}
+		/* What is left still reads the device's data. */
+		EXPECT_EQ(4, ((volatile char *)p)[4 * page_size]) TH_LOG("%s", how[c]);
+		EXPECT_EQ(c == 3 ? 'p' : 7, p[7 * page_size]);
+		ASSERT_EQ(0, munmap(p, HUGE_SIZE));
+
+		EXPECT_EQ(0, kpage_mapcount(pfn0, 512)) TH_LOG("%s: pages still mapped", how[c]);
+		EXPECT_EQ(rss0, proc_kb("/proc/self/status", "RssFile")) TH_LOG("%s", how[c]);
+		EXPECT_EQ(pmd0, proc_kb("/proc/meminfo", "FilePmdMapped")) TH_LOG("%s", how[c]);
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+		EXPECT_EQ(0, get_stats(self->fd).pages_resident);
+		EXPECT_EQ(0, kpage_is_head(pfn0)) TH_LOG("%s: the folio was not freed", how[c]);
+	}
+}
+
+/*
+ * Why the core calls ->mmap_prepare, then ->mapped: an mmap() can still
+ * fail after the driver has seen it.  Every allocation on the way is made
+ * to fail in turn (fail-nth), in eager mode, whose ->mapped allocates and
+ * maps the device's pages: each failed mmap() leaves no VMA and nothing
+ * counted, also when it failed after the VMA existed and some of its
+ * pages were in; the one that succeeds is counted once.
+ */
+TEST_F(fresh, failed_mmap_leaves_nothing_counted)
+{
+	__u32 mode = MMDEMO_BACKING_EAGER;
+	int before = 0, after = 0, nth;
+	struct mmdemo_stats st0, st1;
+	char n[16];
+	char *p = MAP_FAILED;
+
+	nth = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (nth < 0 || access(FAIL_DIR "failslab", F_OK) ||
+	    access(FAIL_DIR "fail_page_alloc", F_OK))
+		SKIP(return, "needs CONFIG_FAULT_INJECTION (fail-nth), FAILSLAB, FAIL_PAGE_ALLOC");
+	/* Nothing fails but the nth injection point of this task. */
+	ASSERT_EQ(0, fail_setup("failslab", "0"));
+	ASSERT_EQ(0, fail_setup("fail_page_alloc", "0"));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+
+	for (int i = 1; i < 1000 && p == MAP_FAILED; i++) {
+		st0 = get_stats(self->fd);
+		snprintf(n, sizeof(n), "%d", i);
+		ASSERT_EQ(strlen(n), pwrite(nth, n, strlen(n), 0));
+		p = mmap(NULL, NR_PAGES * page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 self->fd, 0);
+		ASSERT_EQ(1, pwrite(nth, "0", 1, 0));
+		if (p != MAP_FAILED)
+			break;
+		ASSERT_EQ(ENOMEM, errno) TH_LOG("fail-nth %d", i);
+		st1 = get_stats(self->fd);
+		EXPECT_EQ(st0.mmaps, st1.mmaps) TH_LOG("fail-nth %d", i);
+		EXPECT_EQ(st0.vmas, st1.vmas) TH_LOG("fail-nth %d", i);
+		/* Pages came in: the VMA existed when it failed. */
+		if (st1.pages_allocated > st0.pages_allocated)
+			after++;
+		else
+			before++;
+	}
+	close(nth);
+	ASSERT_NE(MAP_FAILED, p);
+	TH_LOG("%d mmap() calls failed before the VMA existed, %d after", before, after);
+	EXPECT_LT(0, before);
+	EXPECT_LT(0, after);
+	EXPECT_EQ(1, get_stats(self->fd).mmaps);
+	EXPECT_EQ(1, get_stats(self->fd).vmas);
+	EXPECT_EQ(NR_PAGES, mincore_count(p, NR_PAGES));
+	ASSERT_EQ(0, munmap(p, NR_PAGES * page_size));
+	EXPECT_EQ(0, get_stats(self->fd).vmas);
+}
+
+/* A /proc/vmstat counter, or -1 where the kernel has none. */
+static long long vmstat(const char *name)
+{
+	char line[128];
+	long long v = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, strlen(name)) && line[strlen(name)] == ' ')
+			v = atoll(line + strlen(name) + 1);
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * Every mode has a ->map_pages, even page mode, where it maps nothing:
+ * the core takes it as the sign that ->fault needs no mmap_lock, so the
+ * faults run under the VMA's own lock and none is retried (6.7+).
+ */
+TEST_F(fresh, page_mode_faults_run_under_the_vma_lock)
+{
+	__u32 mode = MMDEMO_BACKING_PAGE;
+	long long ok0, retry0;
+	volatile char *p;
+
+	if (vmstat("vma_lock_success") < 0)
+		SKIP(return, "needs CONFIG_PER_VMA_LOCK_STATS (/proc/vmstat vma_lock_*)");
+	ASSERT_TRUE(self->features & MMDEMO_FEATURE_VMA_LOCK_FAULTS);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
+	p = mmap(NULL, NR_PAGES * page_size, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, p[0]);	/* the page table */
+	ok0 = vmstat("vma_lock_success");
+	retry0 = vmstat("vma_lock_retry");
+	for (int i = 1; i < NR_PAGES; i++)
+		ASSERT_EQ(0, p[i * page_size]);
+	EXPECT_LE(NR_PAGES - 1, vmstat("vma_lock_success") - ok0);
+	EXPECT_EQ(0, vmstat("vma_lock_retry") - retry0);
+	EXPECT_EQ(NR_PAGES, get_stats(self->fd).faults);
+	ASSERT_EQ(0, munmap((void *)p, NR_PAGES * page_size));
 }
 
 int main(int argc, char **argv)

@@ -103,6 +103,23 @@ static const struct jv *touch(const struct jv *j, int pass, int i, const char *f
 	return jv_get(j, key);
 }
 
+/* The running kernel's version as major * 1000 + minor: 7003 for 7.3.4. */
+static int kernel_version(void)
+{
+	struct utsname u;
+	int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return -1;
+	return major * 1000 + minor;
+}
+
+/* Whether the running kernel's mincore() sees PFN map entries (7.x). */
+static bool mincore_sees_pfnmap(void)
+{
+	return kernel_version() >= 7000;
+}
+
 static struct mmdemo_stats stats(int fd)
 {
 	struct mmdemo_stats st;
@@ -344,18 +361,27 @@ TEST_F(tool, modes_report_what_each_backing_does)
 	EXPECT_EQ(2, jv_u64(m, "1.private_write_minflt", 0));
 	EXPECT_STREQ("pf", jv_str(m, "2.vmflags", ""));
 	EXPECT_EQ(0, jv_u64(m, "2.rss_kb", 99));
-	EXPECT_EQ(0, jv_u64(m, "2.mincore_resident", 99));
+	EXPECT_EQ(mincore_sees_pfnmap() ? 4 : 0, jv_u64(m, "2.mincore_resident", 99));
 	EXPECT_STREQ("EFAULT", jv_str(m, "2.get_user_pages", ""));
 	EXPECT_STREQ("EINVAL", jv_str(m, "2.map_private", ""));
 	EXPECT_EQ(0, jv_u64(m, "3.device_faults", 99));
 	EXPECT_EQ(0, jv_u64(m, "3.minflt", 99));
 	EXPECT_EQ(16, jv_u64(m, "3.rss_kb", 0));
 	if (has_huge) {
-		/* 4 pages are less than 2 MiB: as insert, plus VM_HUGEPAGE. */
+		__u32 feat = 0;
+		bool backed;
+
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_FEATURES, &feat));
+		backed = feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED;
+		/*
+		 * 4 pages are less than 2 MiB: as page where huge entries are
+		 * page-backed, else as insert; VM_HUGEPAGE either way.
+		 */
 		EXPECT_STREQ("huge", jv_str(m, "4.backing", ""));
-		EXPECT_STREQ("mm hg", jv_str(m, "4.vmflags", ""));
+		EXPECT_STREQ(backed ? "hg" : "mm hg", jv_str(m, "4.vmflags", ""));
 		EXPECT_EQ(4, jv_u64(m, "4.device_faults", 0));
-		EXPECT_EQ(2, jv_u64(m, "4.private_write_minflt", 0));
+		EXPECT_EQ(backed ? 1 : 2, jv_u64(m, "4.private_write_minflt", 0));
+		EXPECT_EQ(!backed, jv_bool(m, "4.fork_copies_ptes", backed));
 	}
 }
 
@@ -476,10 +502,18 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
 	/* Eager: no fault to install, one to notice the write. */
 	EXPECT_STREQ("dev eager", jv_str(k, "8.kind", ""));
 	EXPECT_EQ(1000, jv_u64(k, "8.first_touch_faults_x1000", 0));
-	/* 64 pages are less than 2 MiB: huge mode maps them as insert does. */
+	/*
+	 * 64 pages are less than 2 MiB: huge mode maps them as page mode
+	 * does where its entries are page-backed, else as insert does.
+	 */
 	EXPECT_STREQ("dev huge", jv_str(k, "9.kind", ""));
-	if (jv_bool(k, "9.supported", false))
-		EXPECT_EQ(2000, jv_u64(k, "9.first_touch_faults_x1000", 0));
+	if (jv_bool(k, "9.supported", false)) {
+		__u32 feat = 0;
+
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_FEATURES, &feat));
+		EXPECT_EQ(feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ? 1000 : 2000,
+			  jv_u64(k, "9.first_touch_faults_x1000", 0));
+	}
 }
 
 TEST_F(tool, share_claims_match_what_other_processes_read)
@@ -621,6 +655,31 @@ TEST_F(tool, info_and_status_agree_with_the_ioctls)
 	EXPECT_LE(1, jv_u64(r->json, "module.refcount", 0));
 	EXPECT_EQ(stats(self->fd).pages_resident,
 		  jv_u64(r->json, "device.stats.pages_resident", 99));
+}
+
+/*
+ * What info says of the kernel interface, against the kernel's version:
+ * mmap_prepare and ->mapped since 7.1, huge mode since 6.12 (with THP),
+ * page-backed huge entries since 6.15, faults under the VMA lock since 6.7.
+ */
+TEST_F(tool, info_names_the_kernel_interface_of_this_kernel)
+{
+	struct run *r = self->r;
+	int v = kernel_version();
+	bool thp = !access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK);
+	bool huge = thp && v >= 6012;
+
+	ASSERT_LT(0, v);
+	ASSERT_EQ(0, tool(r, "info", "--json", NULL)) TH_LOG("%s", r->err);
+	EXPECT_STREQ(v >= 7001 ? "mmap_prepare" : "mmap", jv_str(r->json, "mmap_hook", ""));
+	EXPECT_EQ(huge, jv_bool(r->json, "huge_mode", !huge));
+	EXPECT_EQ(huge && v >= 6015, jv_bool(r->json, "huge_page_backed", !(huge && v >= 6015)));
+	EXPECT_EQ(v >= 6007, jv_bool(r->json, "vma_lock_faults", v < 6007));
+	ASSERT_EQ(0, tool(r, "info", NULL));
+	EXPECT_NE(NULL, strstr(r->out, v >= 7001 ? "f_op->mmap_prepare()" : "f_op->mmap()"));
+	EXPECT_NE(NULL, strstr(r->out, !huge ? "huge mode        unavailable" :
+				    v >= 6015 ? "huge mode        page-backed" :
+				    "huge mode        pfn")) TH_LOG("%s", r->out);
 }
 
 TEST_F(tool, bad_arguments_get_one_clear_line_and_status_2)

@@ -131,6 +131,11 @@ int mmdemo_dev_clean(struct mmdemo_dev *dev)
 	return dev_ioctl(dev, MMDEMO_IOC_CLEAN, NULL);
 }
 
+int mmdemo_dev_features(struct mmdemo_dev *dev, uint32_t *features)
+{
+	return dev_ioctl(dev, MMDEMO_IOC_GET_FEATURES, features);
+}
+
 int mmdemo_map(struct mmdemo_dev *dev, void *addr, size_t length, int prot,
 	       int flags, off_t offset, void **mapped)
 {

@@ -323,9 +323,9 @@ static void *fault_range(void *arg)
 
 /*
  * ns per page of faulting @pages new pages with one thread, then with two,
- * in mode @backing.  With ->map_pages (fault-around) the kernel handles
- * the faults under each VMA's own lock (6.7+), without it under the
- * process's mmap_lock, which both threads then share.
+ * in mode @backing.  Every mode has a ->map_pages (page mode's maps
+ * nothing), so since 6.7 the kernel handles the faults under each VMA's
+ * own lock, not the process's mmap_lock: the threads share no lock.
  */
 static int measure_threads(struct cli *cli, uint32_t backing, size_t pages, int repeat,
 			   double *one, double *two, double *speedup)
@@ -582,8 +582,8 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		say(cli, "faulting %llu new device pages (%s): one thread %.0f ns/page, two threads "
 		    "%.0f ns/page: %.2fx", (unsigned long long)pages, backing_name(thread_modes[i]),
 		    one[i], two[i], speedup[i]);
-	explain(cli, "With fault-around the kernel serves the faults under each mapping's own");
-	explain(cli, "lock (6.7+); without, under the process's mmap_lock, shared by both threads.");
+	explain(cli, "Every mode has a ->map_pages, so the kernel serves these faults under each");
+	explain(cli, "mapping's own lock (6.7+), not the process's mmap_lock: see mmdemo info.");
 	return 0;
 }
 

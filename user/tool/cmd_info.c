@@ -9,15 +9,21 @@
 static const char info_help[] =
 "Usage: mmdemo info [--json] [--device PATH]\n"
 "\n"
-"Show the device's size, page size and interface version, and its\n"
-"statistics since load or the last reset: faults served, pages allocated\n"
-"and resident, live VMAs and mmap() calls.\n";
+"Show the device's size, page size and interface version; how the\n"
+"running kernel lets the module map it: the file operation mmap() calls\n"
+"(mmap_prepare since 7.1, mmap before), whether huge mode works (6.12+\n"
+"with THP) and whether its 2 MiB entries are page-backed (6.15+), and\n"
+"whether faults run under the per-VMA lock (6.7+); and its statistics\n"
+"since load or the last reset: faults served, pages allocated and\n"
+"resident, live VMAs and mmap() calls.\n";
 
 static int run_info(struct cli *cli, int argc, char **argv)
 {
 	struct mmdemo_stats st;
 	struct mmdemo_info info;
 	struct mmdemo_dev *dev;
+	uint32_t feat = 0;
+	const char *hook, *huge;
 	int c, err;
 
 	c = cli_no_args(cli, &cmd_info, argc, argv);
@@ -28,9 +34,14 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	err = mmdemo_dev_info(dev, &info);
 	if (!err)
 		err = mmdemo_dev_stats(dev, &st);
+	if (!err)
+		err = mmdemo_dev_features(dev, &feat);
 	mmdemo_dev_close(dev);
 	if (err)
 		return cli_fail(cli, "ioctl: %s", strerror(-err));
+	hook = feat & MMDEMO_FEATURE_MMAP_PREPARE ? "mmap_prepare" : "mmap";
+	huge = !(feat & MMDEMO_FEATURE_HUGE) ? "unavailable" :
+	       feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ? "page-backed" : "pfn";
 
 	if (cli->json) {
 		json_object_begin(&cli->j, NULL);
@@ -40,6 +51,10 @@ static int run_info(struct cli *cli, int argc, char **argv)
 		json_u64(&cli->j, "page_size", info.page_size);
 		json_u64(&cli->j, "pages", info.size / info.page_size);
 		json_u64(&cli->j, "api_version", info.version);
+		json_string(&cli->j, "mmap_hook", hook);
+		json_bool(&cli->j, "huge_mode", feat & MMDEMO_FEATURE_HUGE);
+		json_bool(&cli->j, "huge_page_backed", feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED);
+		json_bool(&cli->j, "vma_lock_faults", feat & MMDEMO_FEATURE_VMA_LOCK_FAULTS);
 		json_stats(&cli->j, "stats", &st);
 		json_object_end(&cli->j);
 		return 0;
@@ -49,6 +64,13 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	    (unsigned long long)info.size / 1024,
 	    (unsigned long long)(info.size / info.page_size), info.page_size);
 	say(cli, "interface        version %u", info.version);
+	say(cli, "mmap hook        f_op->%s()", hook);
+	say(cli, "huge mode        %s%s", huge, !(feat & MMDEMO_FEATURE_HUGE) ?
+	    " (needs Linux 6.12+ and THP)" : feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ?
+	    ": 2 MiB entries map a folio (Rss, rmap, get_user_pages)" :
+	    ": 2 MiB entries are special PFN entries (no Rss, no get_user_pages)");
+	say(cli, "fault lock       %s", feat & MMDEMO_FEATURE_VMA_LOCK_FAULTS ?
+	    "the VMA's own lock" : "the process's mmap_lock");
 	say(cli, "faults served    %llu", (unsigned long long)st.faults);
 	say(cli, "pages allocated  %llu", (unsigned long long)st.pages_allocated);
 	say(cli, "pages resident   %llu (%llu kB)", (unsigned long long)st.pages_resident,

@@ -112,9 +112,13 @@ static int measure(struct cli *cli, struct mmdemo_dev *dev, uint32_t backing,
 
 static void flag_list(const struct mmdemo_smaps *sm, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s%s%s", mmdemo_smaps_has_flag(sm, "mm") ? "mm" : "",
-		 mmdemo_smaps_has_flag(sm, "pf") ? "pf" : "",
-		 mmdemo_smaps_has_flag(sm, "hg") ? " hg" : "");
+	static const char * const shown[] = { "mm", "pf", "hg" };
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < sizeof(shown) / sizeof(shown[0]); i++)
+		if (mmdemo_smaps_has_flag(sm, shown[i]) && n < len)
+			n += snprintf(buf + n, len - n, "%s%s", n ? " " : "", shown[i]);
 	if (!*buf)
 		snprintf(buf, len, "-");
 }
@@ -195,9 +199,10 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 	} else if (!err) {
 		explain(cli, "page: the core installs the page the driver returns; insert: the driver");
 		explain(cli, "installs it (VM_MIXEDMAP); pfn: the driver installs a bare PFN (VM_PFNMAP),");
-		explain(cli, "which Rss, mincore and get_user_pages cannot see; eager: mmap() installs");
-		explain(cli, "everything, so touching costs nothing; huge: as insert for a mapping");
-		explain(cli, "this small (see mmdemo huge).  fork copies the PTEs the core could not");
+		explain(cli, "which Rss and get_user_pages cannot see (nor mincore before 7.x); eager:");
+		explain(cli, "mmap() installs everything, so touching costs nothing; huge: for a mapping");
+		explain(cli, "this small, as page where its 2 MiB entries are page-backed (6.15+), else");
+		explain(cli, "as insert (see mmdemo huge).  fork copies the PTEs the core could not");
 		explain(cli, "rebuild by itself.");
 	}
 	return err ? cli_fail(cli, "%s", strerror(-err)) : 0;

@@ -31,7 +31,7 @@
 #include <linux/types.h>
 
 /* Bumped whenever an ioctl or its structure changes meaning. */
-#define MMDEMO_API_VERSION	3
+#define MMDEMO_API_VERSION	4
 
 /* 0xB9 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define MMDEMO_IOC_MAGIC	0xB9
@@ -119,11 +119,14 @@ struct mmdemo_page_faults {
  * call (see mmdemo(4)): the core installs a page the fault handler returns
  * (PAGE), the handler installs it (INSERT, VM_MIXEDMAP), the handler
  * installs a bare PFN (PFN, VM_PFNMAP; MAP_PRIVATE is refused with EINVAL),
- * mmap() installs every page at once (EAGER), or, as INSERT, but a fault in
- * a 2 MiB-aligned part of the mapping installs one 2 MiB PMD entry (HUGE;
- * EOPNOTSUPP on a kernel without transparent huge pages).
+ * mmap() installs every page at once (EAGER), or a fault in a 2 MiB-aligned
+ * part of the mapping installs one 2 MiB PMD entry (HUGE; EOPNOTSUPP unless
+ * MMDEMO_IOC_GET_FEATURES reports MMDEMO_FEATURE_HUGE).  HUGE maps the rest
+ * as INSERT does where huge entries are special PFN entries, and as PAGE
+ * does where they are page-backed (MMDEMO_FEATURE_HUGE_PAGE_BACKED).
  *
- * MMDEMO_BACKING_FAULT_AROUND may be or-ed into any mode but PAGE: a read
+ * MMDEMO_BACKING_FAULT_AROUND may be or-ed into INSERT, PFN, EAGER, and
+ * HUGE where its entries are not page-backed: a read
  * fault then also maps the neighbouring pages the device already has, in
  * the kernel's fault-around window (fault_around_bytes, 64 KiB by default).
  * EINVAL for another value.
@@ -163,5 +166,22 @@ struct mmdemo_dirty {
  * so that the next write through a mapping is noticed again.
  */
 #define MMDEMO_IOC_CLEAN	_IO(MMDEMO_IOC_MAGIC, 0x0a)
+
+/*
+ * What the running kernel lets the module do, as MMDEMO_FEATURE_* bits:
+ * MMAP_PREPARE	the device maps through f_op->mmap_prepare() and
+ *		vm_ops->mapped() (7.1+), not f_op->mmap()
+ * HUGE		MMDEMO_BACKING_HUGE works (6.12+ with THP)
+ * HUGE_PAGE_BACKED	its 2 MiB entries map a folio: counted in Rss and
+ *		FilePmdMapped, reachable by get_user_pages() (6.15+); otherwise
+ *		they are special PFN entries, like PFN mode's
+ * VMA_LOCK_FAULTS	faults run under the per-VMA lock, not mmap_lock (6.7+
+ *		with CONFIG_PER_VMA_LOCK)
+ */
+#define MMDEMO_FEATURE_MMAP_PREPARE	(1U << 0)
+#define MMDEMO_FEATURE_HUGE		(1U << 1)
+#define MMDEMO_FEATURE_HUGE_PAGE_BACKED	(1U << 2)
+#define MMDEMO_FEATURE_VMA_LOCK_FAULTS	(1U << 3)
+#define MMDEMO_IOC_GET_FEATURES	_IOR(MMDEMO_IOC_MAGIC, 0x0b, __u32)
 
 #endif /* _UAPI_LINUX_MMDEMO_H */

@@ -51,6 +51,8 @@ int mmdemo_dev_get_backing(struct mmdemo_dev *dev, uint32_t *backing);
 int mmdemo_dev_dirty(struct mmdemo_dev *dev, uint64_t first_page,
 		     uint32_t nr_pages, uint8_t *dirty);
 int mmdemo_dev_clean(struct mmdemo_dev *dev);
+/* Since LIBMMDEMO_3 (interface version 4): MMDEMO_FEATURE_* of the kernel. */
+int mmdemo_dev_features(struct mmdemo_dev *dev, uint32_t *features);
 
 /*
  * mmap(2) of the device with any @addr hint, @prot, @flags and @offset;

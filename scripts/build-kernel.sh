@@ -1,0 +1,83 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Builds one of the kernels mmdemo is tested on from a Debian linux-source
+# package and prints its build directory, which is also the KDIR to build
+# the module against.
+#
+#   build-kernel.sh NAME
+#
+# NAME is SERIES (a plain kernel: no sanitizers, THP and what
+# selftests/config asks for) or debug-SERIES (the same plus KASAN, KFENCE,
+# lockdep, DEBUG_VM and fault injection), SERIES being one of the sources
+# lib.sh names: 6.12 (Debian 12's linux-source-6.12) or 7.3 (fetched from
+# Debian's backports).  "debug" means debug-6.12.
+#
+# Each build lives in the cache, outside the clone, and is reused as long
+# as the source, this script, the config fragments and the compiler are the
+# same.  Kbuild rebuilds incrementally when one of them changes; ccache,
+# when installed, makes a rebuild from scratch take seconds, not minutes.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
+
+[ $# -eq 1 ] || die "usage: build-kernel.sh SERIES|debug-SERIES"
+name=$1
+[ "$name" != debug ] || name=debug-$STABLE_SERIES
+series=${name#debug-}
+case $series in
+"$STABLE_SERIES" | "$NEWEST_SERIES") ;;
+*) die "unknown kernel '$1': build $STABLE_SERIES, $NEWEST_SERIES, debug-$STABLE_SERIES or debug-$NEWEST_SERIES" ;;
+esac
+
+fragments=("$here/kernel-base.config" "$top/selftests/config")
+localversion=-mmdemo
+if [ "$name" != "$series" ]; then
+	fragments+=("$here/kernel-debug.config")
+	localversion=-mmdemo-debug
+fi
+src=$(kernel_source "$series")
+out=$MMDEMO_CACHE/kernels/$name
+key=$(cat "${fragments[@]}" "$0" "$src/.mmdemo-tarball" <(gcc --version) | sha256sum | cut -c1-16)
+
+if [ "$(cat "$out/.mmdemo-key" 2>/dev/null)" = "$key" ] && [ -f "$out/arch/x86/boot/bzImage" ]; then
+	echo "$out"
+	exit 0
+fi
+
+mkdir -p "$out"
+rm -f "$out/.mmdemo-key"
+kmake=(make -C "$src" O="$out" ARCH=x86_64 -j"$(nproc)")
+if command -v ccache >/dev/null; then
+	# Depend mode hashes the preprocessor's dependency list, not its output:
+	# far cheaper on a cold cache.
+	export CCACHE_DEPEND=1
+	kmake+=(CC="ccache gcc")
+fi
+
+note "building kernel $name from $(source_version "$src") in $out (minutes the first time)"
+{
+	"${kmake[@]}" tinyconfig
+	echo "CONFIG_LOCALVERSION=\"$localversion\"" >"$out/localversion.config"
+	# -n: anything the fragments do not ask for stays off, as in tinyconfig.
+	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -n -O "$out" \
+		"$out/.config" "${fragments[@]}" "$out/localversion.config")
+	# "modules" also writes Module.symvers, which external modules link against.
+	"${kmake[@]}" bzImage modules
+} >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; die "kernel $name failed to build; log: $out/build.log"; }
+
+# merge_config.sh only warns when a request was dropped (an unmet
+# dependency): treat that as an error, or the kernel silently lacks a
+# checker.  Options this kernel does not have at all (renamed ones: the
+# fragments name both spellings) are not missing; nor is CONFIG_MMDEMO,
+# the module itself, built out of tree here.
+known=$(find "$src" -name 'Kconfig*' -exec sed -n 's/^[[:space:]]*\(menu\)\{0,1\}config[[:space:]]\{1,\}\([A-Z0-9_]*\).*/CONFIG_\2/p' {} + | sort -u)
+missing=$(cat "${fragments[@]}" | grep -E '^CONFIG_[A-Z0-9_]+=' | grep -v '^CONFIG_MMDEMO=' |
+	while read -r want; do
+		grep -qxF "${want%%=*}" <<<"$known" || continue
+		grep -qxF "$want" "$out/.config" || echo "$want"
+	done)
+[ -z "$missing" ] || die "kernel $name lacks:"$'\n'"$missing"
+
+echo "$key" >"$out/.mmdemo-key"
+echo "$out"
