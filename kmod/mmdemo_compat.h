@@ -52,15 +52,19 @@ struct vm_area_desc {
 #define vma_desc_set_flags(desc, ...)					\
 	do {								\
 		const unsigned int bits_[] = { __VA_ARGS__ };		\
+		struct vm_area_desc *desc_ = (desc);			\
 		unsigned int i_;					\
 									\
 		for (i_ = 0; i_ < ARRAY_SIZE(bits_); i_++)		\
-			(desc)->vm_flags |= BIT(bits_[i_]);		\
+			desc_->vm_flags |= BIT(bits_[i_]);		\
 	} while (0)
-#define vma_desc_test(desc, bit)	(!!((desc)->vm_flags & BIT(bit)))
 #define vma_desc_is_cow_mapping(desc)	is_cow_mapping((desc)->vm_flags)
-#define vma_desc_pages(desc)		(((desc)->end - (desc)->start) >> PAGE_SHIFT)
 #define vma_test(vma, bit)		(!!((vma)->vm_flags & BIT(bit)))
+#define vma_desc_pages			mmdemo_vma_desc_pages
+static inline unsigned long vma_desc_pages(const struct vm_area_desc *desc)
+{
+	return (desc->end - desc->start) >> PAGE_SHIFT;
+}
 
 int mmdemo_compat_mmap(struct file *file, struct vm_area_struct *vma);
 #define MMDEMO_FOPS_MMAP	.mmap = mmdemo_compat_mmap
@@ -84,10 +88,10 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 #if KERNEL_VERSION(6, 10, 0) > LINUX_VERSION_CODE
 /* 6.10 gave the process's default placement policy a function. */
 #define mm_get_unmapped_area(file, addr, len, pgoff, flags)		\
-	current->mm->get_unmapped_area(file, addr, len, pgoff, flags)
+	(current->mm->get_unmapped_area(file, addr, len, pgoff, flags))
 #else
 #define mm_get_unmapped_area(file, addr, len, pgoff, flags)		\
-	(mm_get_unmapped_area)(current->mm, file, addr, len, pgoff, flags)
+	((mm_get_unmapped_area)(current->mm, file, addr, len, pgoff, flags))
 #endif
 #endif
 
@@ -130,6 +134,14 @@ static inline vm_fault_t mmdemo_insert_pfn_pmd(struct vm_fault *vmf,
 {
 	return VM_FAULT_FALLBACK;
 }
+#endif
+
+/*
+ * Typed allocation helpers (7.0).  kzalloc_obj() is itself a macro, so
+ * whether it is defined is the feature.
+ */
+#ifndef kzalloc_obj
+#define kzalloc_obj(p, gfp)	kzalloc(sizeof(p), gfp)
 #endif
 
 /*

@@ -143,7 +143,7 @@ static int mmdemo_open(struct inode *inode, struct file *file)
 					      struct mmdemo_dev, misc);
 	struct mmdemo_file *mf;
 
-	mf = kzalloc(sizeof(*mf), GFP_KERNEL);
+	mf = kzalloc_obj(*mf, GFP_KERNEL);
 	if (!mf)
 		return -ENOMEM;
 	mf->dev = dev;

@@ -10,7 +10,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
-src=$(kernel_source)
+# checkpatch.pl of the newest kernel: the rules the code should meet today.
+src=$(kernel_source "$NEWEST_SERIES")
 cd "$top"
 fail=0
 
