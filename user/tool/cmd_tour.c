@@ -89,6 +89,19 @@ static const struct step steps[] = {
 		"with the device's 2 MiB pieces; mmap() places it so.  Placed 4 KiB",
 		"off, the same memory takes a fault per page."),
 	  &cmd_huge, LINES(NULL) },
+	{ "12. mmap() and mmap_prepare()",
+	  LINES("How does the driver hear of your mmap()?  Up to Linux 7.0 the kernel",
+		"built the whole VMA first and then called the driver's mmap(), which",
+		"could change anything in it, even after the kernel had decided",
+		"whether to merge it with its neighbours, and which had to undo its",
+		"own work if the mapping failed later.  Since 7.1 the driver's",
+		"mmap_prepare() sees only a description (range, offset, flags) before",
+		"any VMA exists: it checks the request and sets flags and operations,",
+		"and allocates and counts nothing.  Merging is decided on the final",
+		"flags, and a failing mmap() leaves nothing half-made.  The driver's",
+		"mapped() hook then runs once the VMA really exists: that is where",
+		"mmdemo counts a mapping.  Which one this kernel calls:"),
+	  &cmd_info, LINES(NULL) },
 };
 
 static int run_step(struct cli *cli, const struct step *s)
