@@ -1839,6 +1839,16 @@ static int fill_huge(int fd)
 	return munmap(s, HUGE_SIZE);
 }
 
+/* The first 2 MiB in huge mode, filled by fill_huge(), mapped with @flags. */
+static char *map_filled_huge(int fd, int flags)
+{
+	__u32 mode = MMDEMO_BACKING_HUGE;
+
+	if (ioctl(fd, MMDEMO_IOC_SET_BACKING, &mode) || fill_huge(fd))
+		return MAP_FAILED;
+	return mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, flags, fd, 0);
+}
+
 /* MAP_PRIVATE: read huge, but a write copies one 4 KiB page only. */
 TEST_F(fresh, huge_private_write_copies_4k)
 {
@@ -1874,15 +1884,12 @@ TEST_F(fresh, huge_private_write_copies_4k)
 /* A shrink into a huge page: SIGBUS past the end, data before it kept. */
 TEST_F(fresh, huge_shrink_cuts_inside_a_huge_page)
 {
-	__u32 mode = MMDEMO_BACKING_HUGE;
 	uint64_t half = HUGE_SIZE / 2;
 	char *p;
 
 	SKIP_UNLESS_HUGE(self->fd);
 
-	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
-	ASSERT_EQ(0, fill_huge(self->fd));
-	p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	p = map_filled_huge(self->fd, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, p);
 	EXPECT_EQ(3, p[3 * page_size]);
 	EXPECT_EQ(2, get_stats(self->fd).faults);
@@ -1956,7 +1963,6 @@ static int kpage_is_head(uint64_t pfn)
  */
 TEST_F(fresh, huge_entry_is_page_backed_where_the_kernel_can)
 {
-	__u32 mode = MMDEMO_BACKING_HUGE;
 	bool backed = self->features & MMDEMO_FEATURE_HUGE_PAGE_BACKED;
 	long pmd0 = proc_kb("/proc/meminfo", "FilePmdMapped");
 	char buf[64], val[64];
@@ -1966,9 +1972,7 @@ TEST_F(fresh, huge_entry_is_page_backed_where_the_kernel_can)
 	char *p;
 
 	SKIP_UNLESS_HUGE(self->fd);
-	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
-	ASSERT_EQ(0, fill_huge(self->fd));
-	p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	p = map_filled_huge(self->fd, MAP_SHARED);
 	ASSERT_NE(MAP_FAILED, p);
 	ASSERT_EQ(0, (uintptr_t)p % HUGE_SIZE);
 	EXPECT_EQ(5, ((volatile char *)p)[5 * page_size]);
@@ -2026,8 +2030,7 @@ TEST_F(fresh, huge_splits_leak_nothing)
 		uint64_t pfn0;
 		char *p;
 
-		ASSERT_EQ(0, fill_huge(self->fd));
-		p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE, flags, self->fd, 0);
+		p = map_filled_huge(self->fd, flags);
 		ASSERT_NE(MAP_FAILED, p);
 		ASSERT_EQ(0, (uintptr_t)p % HUGE_SIZE);
 		ASSERT_EQ(3, ((volatile char *)p)[3 * page_size]);
