@@ -68,7 +68,7 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	say(cli, "huge mode        %s%s", huge, !(feat & MMDEMO_FEATURE_HUGE) ?
 	    " (needs Linux 6.12+ and THP)" : feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ?
 	    ": 2 MiB entries map a folio (Rss, rmap, get_user_pages)" :
-	    ": 2 MiB entries are special PFN entries (no Rss, no get_user_pages)");
+	    ": 2 MiB entries are PFN entries (not in Rss nor the rmap)");
 	say(cli, "fault lock       %s", feat & MMDEMO_FEATURE_VMA_LOCK_FAULTS ?
 	    "the VMA's own lock" : "the process's mmap_lock");
 	say(cli, "faults served    %llu", (unsigned long long)st.faults);

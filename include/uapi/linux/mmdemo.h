@@ -173,8 +173,8 @@ struct mmdemo_dirty {
  *		vm_ops->mapped() (7.1+), not f_op->mmap()
  * HUGE		MMDEMO_BACKING_HUGE works (6.12+ with THP)
  * HUGE_PAGE_BACKED	its 2 MiB entries map a folio: counted in Rss and
- *		FilePmdMapped, reachable by get_user_pages() (6.15+); otherwise
- *		they are special PFN entries, like PFN mode's
+ *		FilePmdMapped, in the rmap (6.15+); otherwise they are PFN
+ *		entries that hold no reference, like PFN mode's
  * VMA_LOCK_FAULTS	faults run under the per-VMA lock, not mmap_lock (6.7+
  *		with CONFIG_PER_VMA_LOCK)
  */
