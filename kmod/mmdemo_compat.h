@@ -20,8 +20,8 @@
  * helpers (7.0) and vm_ops->mapped() (7.1).  mmdemo needs ->mapped to
  * count a mapping once it really exists, so before 7.1 it keeps ->mmap:
  * mmdemo_compat_mmap() builds a descriptor from the VMA, runs the same
- * mmdemo_mmap_prepare() and mmdemo_vm_mapped() as 7.1+ does, and copies
- * the result back.  Everything is a macro or our own name, so nothing
+ * mmdemo_mmap_prepare() and mmdemo_mmap_complete() as 7.1+ does, and
+ * copies the result back.  Everything is a macro or our own name, so nothing
  * clashes with the half of this API that 6.16 to 7.0 already have.
  */
 #if KERNEL_VERSION(7, 1, 0) > LINUX_VERSION_CODE
@@ -42,7 +42,6 @@ struct vm_area_desc {
 
 /* Bit numbers, as 7.0's VMA_*_BIT are: const_ilog2() keeps them constant. */
 #define VMA_SHARED_BIT		const_ilog2(VM_SHARED)
-#define VMA_MAYWRITE_BIT	const_ilog2(VM_MAYWRITE)
 #define VMA_PFNMAP_BIT		const_ilog2(VM_PFNMAP)
 #define VMA_MIXEDMAP_BIT	const_ilog2(VM_MIXEDMAP)
 #define VMA_DONTEXPAND_BIT	const_ilog2(VM_DONTEXPAND)
@@ -129,6 +128,7 @@ static inline vm_fault_t mmdemo_insert_pfn_pmd(struct vm_fault *vmf,
 	return vmf_insert_pfn_pmd(vmf, page_to_pfn_t(&folio->page), write);
 }
 #else
+/* Never called: MMDEMO_HUGE_PFN is a constant 0 here. */
 static inline vm_fault_t mmdemo_insert_pfn_pmd(struct vm_fault *vmf,
 					       struct folio *folio, bool write)
 {

@@ -4,7 +4,7 @@
 # package and prints its build directory, which is also the KDIR to build
 # the module against.
 #
-#   build-kernel.sh NAME
+#   build-kernel.sh NAME | --all
 #
 # NAME is SERIES (a plain kernel: no sanitizers, THP and what
 # selftests/config asks for) or debug-SERIES (the same plus KASAN, KFENCE,
@@ -21,10 +21,14 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
-[ $# -eq 1 ] || die "usage: build-kernel.sh SERIES|debug-SERIES"
+[ $# -eq 1 ] || die "usage: build-kernel.sh SERIES|debug-SERIES|--all"
+if [ "$1" = --all ]; then
+	for k in $(built_kernels); do "$0" "$k" || exit 1; done
+	exit 0
+fi
+series=$(built_kernel_series "$1")
 name=$1
-[ "$name" != debug ] || name=debug-$STABLE_SERIES
-series=${name#debug-}
+[ "$name" != debug ] || name=debug-$series
 case $series in
 "$STABLE_SERIES" | "$NEWEST_SERIES") ;;
 *) die "unknown kernel '$1': build $STABLE_SERIES, $NEWEST_SERIES, debug-$STABLE_SERIES or debug-$NEWEST_SERIES" ;;

@@ -13,7 +13,7 @@ default_kernels() {
 			break
 		done
 	done
-	printf '%s\n' "debug-$STABLE_SERIES" "$NEWEST_SERIES" "debug-$NEWEST_SERIES"
+	built_kernels
 }
 
 # Whether NAME is a kernel build-kernel.sh makes (7.3, debug, debug-6.12).
@@ -26,12 +26,10 @@ is_built_kernel() {
 
 # kernel_origin NAME KDIR: where a kernel came from, said once per run.
 kernel_origin() {
-	local k=$1 series
+	local k=$1
 
 	if is_built_kernel "$k"; then
-		series=${k#debug-}
-		[ "$k" != debug ] || series=$STABLE_SERIES
-		echo "built in $2 from $(source_version "$(kernel_source "$series")")"
+		echo "built in $2 from $(source_version "$(kernel_source "$(built_kernel_series "$k")")")"
 	else
 		echo "Debian's linux-image-$k $(dpkg-query -W -f='${Version}' "linux-image-$k" 2>/dev/null)"
 	fi

@@ -17,6 +17,18 @@ NEWEST_MIRROR=http://deb.debian.org/debian
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
 
+# The kernels build-kernel.sh makes, by name, and the source series of one
+# ("debug" is debug-$STABLE_SERIES).
+built_kernels() {
+	printf '%s\n' "debug-$STABLE_SERIES" "$NEWEST_SERIES" "debug-$NEWEST_SERIES"
+}
+built_kernel_series() {
+	case $1 in
+	debug) echo "$STABLE_SERIES" ;;
+	*) echo "${1#debug-}" ;;
+	esac
+}
+
 # apt-get and apt-cache with a sources list, lists directory and cache of
 # their own under $MMDEMO_CACHE/apt, so that the host's /etc/apt and its
 # package lists stay as they are.

@@ -4,7 +4,7 @@
 # W=1 build with warnings as errors against each given kernel's headers, and
 # the rule that kernel-version guards live only in kmod/mmdemo_compat.h.
 #
-#   lint.sh KDIR...
+#   lint.sh KDIR...     and always the newest kernel build-kernel.sh makes
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -12,6 +12,7 @@ top=$(cd "$here/.." && pwd)
 
 # checkpatch.pl of the newest kernel: the rules the code should meet today.
 src=$(kernel_source "$NEWEST_SERIES")
+set -- "$@" "$("$here/build-kernel.sh" "$NEWEST_SERIES")"
 cd "$top"
 fail=0
 
