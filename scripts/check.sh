@@ -49,13 +49,15 @@ for k in "${kernels[@]}"; do
 		"$out/kmod/mmdemo.ko" "$params" --tool "$tool" \
 		--modules "$(module_tree "$out")" "$tests_dir"/*
 
-	rm -f "$out/result"
+	rm -f "$out/result" "$out/failures"
 	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" "$extra" || true
 	read -r p f sk <"$out/result" || { p=0 f=1 sk=0; }
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + sk))
 	summary+=("$k: $p passed, $f failed, $sk skipped")
+	[ "$f" -eq 0 ] || [ ! -s "$out/failures" ] ||
+		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done
 
 echo

@@ -135,6 +135,11 @@ if grep -qE "$splat" "$console"; then
 fi
 
 echo "$passed $failed $skipped" >"$logdir/result"
+# What failed, by name, for check.sh's summary: CI logs keep only the tail.
+{
+	grep -E '^not ok [0-9]+ ' "$tests" || true
+	for p in ${problems[@]+"${problems[@]}"}; do echo "$p"; done
+} >"$logdir/failures"
 if [ ${#problems[@]} -gt 0 ]; then
 	for p in "${problems[@]}"; do echo "[$name] FAIL: $p"; done
 	if grep -qE "$splat" "$console"; then
