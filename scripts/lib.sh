@@ -29,16 +29,36 @@ built_kernel_series() {
 	esac
 }
 
-# apt-get and apt-cache with a sources list, lists directory and cache of
-# their own under $MMDEMO_CACHE/apt, so that the host's /etc/apt and its
-# package lists stay as they are.
+# The newest kernel's scripts/checker-valid.sh wants a sparse that knows
+# __typeof_unqual__; Debian 12's 0.6.4 does not, so sparse.sh builds the
+# one from this suite's source package when the installed one is refused.
+SPARSE_SUITE=sid
+DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# private_apt DIR TOOL ARGS...: apt-get or apt-cache with a sources list,
+# lists directory and cache of their own under DIR, so that the host's
+# /etc/apt and its package lists stay as they are.
 private_apt() {
-	local tool=$1 dir=$MMDEMO_CACHE/apt
-	shift
+	local dir=$1 tool=$2
+	shift 2
 	"$tool" -q -o Dir::Etc::SourceList="$dir/sources.list" \
 		-o Dir::Etc::SourceParts=/dev/null \
 		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" \
 		-o Dir::State::status=/dev/null "$@"
+}
+
+# private_apt_update DIR SUITE [deb-src]: points DIR's sources list at
+# SUITE of $NEWEST_MIRROR (binary packages, or source packages too) and
+# fetches its lists.
+private_apt_update() {
+	local dir=$1 suite=$2 type
+
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	for type in deb ${3:-}; do
+		echo "$type [signed-by=$DEBIAN_KEYRING] $NEWEST_MIRROR $suite main"
+	done >"$dir/sources.list"
+	private_apt "$dir" apt-get update >"$dir/update.log" 2>&1 ||
+		{ cat "$dir/update.log" >&2; die "apt-get update of Debian $suite failed"; }
 }
 
 # Prints the path of linux-source-$NEWEST_SERIES's tarball, downloading the
@@ -50,13 +70,10 @@ fetch_newest_source() {
 
 	if [ ! -s "$tarball" ]; then
 		note "fetching $pkg from Debian $NEWEST_SUITE (private apt lists in $dir)"
-		mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial" "$dir/deb"
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $NEWEST_MIRROR $NEWEST_SUITE main" \
-			>"$dir/sources.list"
-		private_apt apt-get update >"$dir/update.log" 2>&1 ||
-			{ cat "$dir/update.log" >&2; die "apt-get update of $NEWEST_SUITE failed"; }
+		private_apt_update "$dir" "$NEWEST_SUITE"
+		mkdir -p "$dir/deb"
 		rm -f "$dir/deb"/*.deb
-		(cd "$dir/deb" && private_apt apt-get download "$pkg") >"$dir/download.log" 2>&1 ||
+		(cd "$dir/deb" && private_apt "$dir" apt-get download "$pkg") >"$dir/download.log" 2>&1 ||
 			{ cat "$dir/download.log" >&2; die "cannot download $pkg from $NEWEST_SUITE"; }
 		deb=$(ls "$dir/deb"/"$pkg"_*.deb)
 		rm -rf "$dir/root"
