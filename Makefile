@@ -10,6 +10,7 @@
 #   make check             install what is missing, lint, host unit tests, then
 #                          the selftests in a VM on every kernel in KERNELS
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
+#                          against Debian's headers and the kernels we build
 #   make intree            build kmod/ as drivers/misc/mmdemo in a kernel tree
 #   make kernels           build (or reuse) the kernels make check boots:
 #                          7.3, debug-6.12 and debug-7.3 (KASAN, lockdep...)
@@ -28,7 +29,7 @@ DEMO_KERNEL ?=
 KSFT_DIR ?=
 BUILD := $(CURDIR)/build
 # Headers of the stock kernels that `make lint` checks against, besides
-# the newest kernel's tree, which lint.sh builds (scripts/lib.sh names it).
+# the trees of the kernels build-kernel.sh makes, which lint.sh adds.
 LINT_KDIRS ?= $(shell ls -d /usr/src/linux-headers-6.1.*-amd64 /usr/src/linux-headers-6.12.*-amd64 2>/dev/null | sort -V)
 
 all: module user selftests

@@ -112,7 +112,7 @@ kernel_source() {
 source_version() {
 	local tree=$1 v series=${1##*/linux-source-}
 
-	v=$(make -s -C "$tree" kernelversion 2>/dev/null) || v=unknown
+	v=$(make -s --no-print-directory -C "$tree" kernelversion 2>/dev/null) || v=unknown
 	if [ "$series" = "$NEWEST_SERIES" ]; then
 		echo "$v ($(cat "$MMDEMO_CACHE/apt/root/.mmdemo-deb" 2>/dev/null) from $NEWEST_SUITE)"
 	else

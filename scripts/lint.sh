@@ -4,7 +4,9 @@
 # W=1 build with warnings as errors against each given kernel's headers, and
 # the rule that kernel-version guards live only in kmod/mmdemo_compat.h.
 #
-#   lint.sh KDIR...     and always the newest kernel build-kernel.sh makes
+#   lint.sh KDIR...     and always the kernels build-kernel.sh makes (the
+#                       newest, and both debug ones: their checkers change
+#                       what the headers expand to)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -12,7 +14,9 @@ top=$(cd "$here/.." && pwd)
 
 # checkpatch.pl of the newest kernel: the rules the code should meet today.
 src=$(kernel_source "$NEWEST_SERIES")
-set -- "$@" "$("$here/build-kernel.sh" "$NEWEST_SERIES")"
+for k in $(built_kernels); do
+	set -- "$@" "$("$here/build-kernel.sh" "$k")"
+done
 sparse=$("$here/sparse.sh")
 cd "$top"
 fail=0
