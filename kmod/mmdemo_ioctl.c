@@ -95,11 +95,16 @@ out:
 	return ret;
 }
 
-/* Every mapping of the device, in every process, loses its PTEs. */
+/*
+ * Every mapping of the device, in every process, loses the PTEs of the
+ * device's pages.  Not the private copies a MAP_PRIVATE write made
+ * (even_cows = 0): those are the process's memory, and only a shrink,
+ * as truncate(2), may take them.
+ */
 static int mmdemo_ioctl_zap(struct mmdemo_dev *dev)
 {
 	trace_mmdemo_zap(0, dev->capacity);
-	unmap_mapping_range(dev->inode->i_mapping, 0, 0, 1);
+	unmap_mapping_range(dev->inode->i_mapping, 0, 0, 0);
 	return 0;
 }
 
@@ -169,8 +174,9 @@ static int mmdemo_ioctl_get_dirty(struct mmdemo_dev *dev,
 
 /*
  * For each dirty page, under its lock: write-protect it everywhere (by
- * unmapping it: mapping_wrprotect_range() is newer than 6.12), then clear
- * its bit.  A write racing with this either set the bit before we took
+ * unmapping it, private copies excepted, as in zap:
+ * mapping_wrprotect_range() is newer than 6.12), then clear its bit.
+ * A write racing with this either set the bit before we took
  * the lock (and its PTE is gone now, so the next write faults again) or
  * waits for the lock in ->page_mkwrite and sets the bit after us.
  */
@@ -185,7 +191,7 @@ static int mmdemo_ioctl_clean(struct mmdemo_dev *dev)
 		if (page)
 			lock_page(page);
 		unmap_mapping_range(mapping, (loff_t)pgoff << PAGE_SHIFT,
-				    PAGE_SIZE, 1);
+				    PAGE_SIZE, 0);
 		clear_bit(pgoff, dev->dirty);
 		if (page) {
 			unlock_page(page);

@@ -1133,6 +1133,50 @@ TEST_F(mmdemo, writes_through_mappings_are_tracked_until_clean)
 	ASSERT_EQ(0, munmap(p, 8 * page_size));
 }
 
+/*
+ * ZAP and CLEAN take the device's pages out of every mapping.  A private
+ * copy made by a write is the process's own memory, not the device's: it
+ * must survive both, as it survives writeback of a file.  (A shrink does
+ * discard it past the new end, as truncate(2) does.)
+ */
+TEST_F(mmdemo, zap_and_clean_keep_private_copies)
+{
+	char *shared, *priv;
+
+	if (variant->pfn)
+		SKIP(return, "pfn mode refuses MAP_PRIVATE");
+	shared = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, shared);
+	priv = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, priv);
+	strcpy(shared, "device");
+	strcpy(shared + page_size, "device");
+	strcpy(priv, "mine");
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_ZAP));
+	EXPECT_STREQ("mine", priv);
+	EXPECT_STREQ("device", shared);
+	EXPECT_STREQ("device", priv + page_size);
+
+	/* Page 1 is dirty: CLEAN write-protects it in every mapping. */
+	strcpy(priv + page_size, "mine too");
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_CLEAN));
+	EXPECT_STREQ("mine too", priv + page_size);
+	EXPECT_STREQ("mine", priv);
+	shared[page_size] = 'D';
+	EXPECT_STREQ("Device", shared + page_size);
+	EXPECT_STREQ("mine too", priv + page_size);
+
+	/* A shrink, like truncate(2), drops the copy past the new end. */
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &(uint64_t){ page_size }));
+	EXPECT_EQ(SIGBUS, access_signal(priv + page_size, false));
+	EXPECT_STREQ("mine", priv);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+	EXPECT_EQ(0, priv[page_size]);
+	ASSERT_EQ(0, munmap(shared, 2 * page_size));
+	ASSERT_EQ(0, munmap(priv, 2 * page_size));
+}
+
 TEST_F(mmdemo, shrink_makes_the_end_sigbus_and_discards_the_pages)
 {
 	uint64_t four = 4 * page_size;
