@@ -91,9 +91,9 @@ struct mmdemo_page_faults {
  */
 #define MMDEMO_IOC_RESET	_IO(MMDEMO_IOC_MAGIC, 0x03)
 /*
- * Revoke: remove every page-table entry of every mapping of the device, in
- * every process (private copies too).  The pages and their data stay; the
- * next access faults again.
+ * Revoke: remove the page-table entries of the device's pages from every
+ * mapping, in every process.  The pages and their data stay, and so do the
+ * private copies MAP_PRIVATE writes made; the next access faults again.
  */
 #define MMDEMO_IOC_ZAP		_IO(MMDEMO_IOC_MAGIC, 0x04)
 /*
