@@ -9,6 +9,8 @@
 #                          writes build/bench/<kernel>/bench.svg
 #   make check             install what is missing, lint, host unit tests, then
 #                          the selftests in a VM on every kernel in KERNELS
+#   make fuzz              only mmdemo_fuzz, on FUZZ_KERNEL (default debug-7.3),
+#                          for SECONDS (default 60) with SEED (default: new)
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
 #                          against Debian's headers and the kernels we build
 #   make intree            build kmod/ as drivers/misc/mmdemo in a kernel tree
@@ -26,6 +28,9 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?=
 DEMO_KERNEL ?=
+FUZZ_KERNEL ?= debug-7.3
+SEED ?=
+SECONDS ?= 60
 KSFT_DIR ?=
 BUILD := $(CURDIR)/build
 # Headers of the stock kernels that `make lint` checks against, besides
@@ -83,6 +88,11 @@ check: deps
 	$(MAKE) selftests
 	scripts/check.sh $(KERNELS)
 
+fuzz: deps
+	$(MAKE) selftests
+	MMDEMO_TESTS=mmdemo_fuzz MMDEMO_FUZZ_SEED=$(SEED) MMDEMO_FUZZ_SECONDS=$(SECONDS) \
+		MMDEMO_VM_TIMEOUT=$$(($(SECONDS) + 300)) scripts/check.sh $(FUZZ_KERNEL)
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C user clean
@@ -92,4 +102,4 @@ clean:
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module user selftests demo bench deps lint intree kernels debug-kernel check clean help
+.PHONY: all module user selftests demo bench deps lint intree kernels debug-kernel check fuzz clean help

@@ -11,6 +11,11 @@
 # which source it came from, build the module against its headers
 # (W=1, warnings are errors), build an initramfs, boot it, judge it.
 # The last line is "N passed, M failed, K skipped" over all kernels.
+#
+# Environment: MMDEMO_TESTS, the test programs to run (default: all of
+# them); MMDEMO_FUZZ_SEED (default: a fresh one, printed) and
+# MMDEMO_FUZZ_SECONDS (default 20 on debug kernels, 8 on the others) for
+# mmdemo_fuzz, passed to the guest on the kernel command line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -23,6 +28,13 @@ tool=$top/user/mmdemo
 src=$(kernel_source)
 
 [ -x "$tests_dir/mmdemo_test" ] || die "$tests_dir/mmdemo_test is missing: run 'make selftests' first"
+progs=()
+for t in ${MMDEMO_TESTS:-$(cd "$tests_dir" && ls)}; do
+	[ -x "$tests_dir/$t" ] || die "no test program $tests_dir/$t"
+	progs+=("$tests_dir/$t")
+done
+seed=${MMDEMO_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+note "fuzz seed $seed (rerun with: make fuzz SEED=$seed)"
 [ -x "$tool" ] || die "$tool is missing: run 'make user' first"
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(default_kernels)
@@ -35,7 +47,13 @@ for k in "${kernels[@]}"; do
 	# One page more than the default on the debug kernel: the per-page
 	# counter array then ends mid-page, so KASAN poisons right after its
 	# end and an off-by-one there is caught.
-	case $k in debug*) params=${MMDEMO_PARAMS:-size=$(((64 << 20) + 4096))} ;; esac
+	fuzz_secs=${MMDEMO_FUZZ_SECONDS:-8}
+	case $k in
+	debug*)
+		params=${MMDEMO_PARAMS:-size=$(((64 << 20) + 4096))}
+		fuzz_secs=${MMDEMO_FUZZ_SECONDS:-20}
+		;;
+	esac
 	[ -n "$accel" ] || { accel=$(probe_accel "$image"); note "accelerator: $accel"; }
 
 	out=$build/kernels/$k
@@ -47,15 +65,17 @@ for k in "${kernels[@]}"; do
 	fi
 	"$here/mkinitramfs.sh" "$gen_init_cpio" "$out/initramfs.cpio" \
 		"$out/kmod/mmdemo.ko" "$params" --tool "$tool" \
-		--modules "$(module_tree "$out")" "$tests_dir"/*
+		--modules "$(module_tree "$out")" "${progs[@]}"
 
 	rm -f "$out/result" "$out/failures"
-	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" "$extra" || true
+	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" \
+		"$extra MMDEMO_FUZZ_SEED=$seed MMDEMO_FUZZ_SECONDS=$fuzz_secs" || true
 	read -r p f sk <"$out/result" || { p=0 f=1 sk=0; }
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + sk))
-	summary+=("$k: $p passed, $f failed, $sk skipped")
+	fuzz=$(sed -n 's/^\(not \)\{0,1\}ok [0-9]* fuzz: \(.*\)/\2/p' "$out/tests.log" | head -n 1)
+	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}")
 	[ "$f" -eq 0 ] || [ ! -s "$out/failures" ] ||
 		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done
