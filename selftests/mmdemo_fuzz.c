@@ -337,6 +337,24 @@ static void apply_cut(struct worker *w)
 
 /* ---- operations on the worker's own slice (shared side of the lock) ---- */
 
+/* The errno mmdemo(4) gives SET_BACKING for @b, or 0. */
+static int backing_errno(uint32_t b)
+{
+	uint32_t mode = b & MMDEMO_BACKING_MODE_MASK;
+	bool around = b & MMDEMO_BACKING_FAULT_AROUND;
+
+	if (b & ~(MMDEMO_BACKING_MODE_MASK | MMDEMO_BACKING_FAULT_AROUND) ||
+	    mode > MMDEMO_BACKING_HUGE)
+		return EINVAL;
+	if (mode == MMDEMO_BACKING_HUGE && !(features & MMDEMO_FEATURE_HUGE))
+		return EOPNOTSUPP;
+	if (around && (mode == MMDEMO_BACKING_PAGE ||
+		       (mode == MMDEMO_BACKING_HUGE &&
+			(features & MMDEMO_FEATURE_HUGE_PAGE_BACKED))))
+		return EINVAL;
+	return 0;
+}
+
 static void op_open(struct worker *w)
 {
 	static const int errs[] = { EACCES, EMFILE, ENFILE, ENOMEM, 0 };
@@ -356,28 +374,14 @@ static void op_open(struct worker *w)
 		return;
 	}
 	w->fd_rw[slot] = rw;
-	w->fd_backing[slot] = MMDEMO_BACKING_PAGE;
-	/* Start every file in page mode: the module's default may differ. */
+	/* Every file starts in a mode of its own, one this kernel can do. */
+	do {
+		w->fd_backing[slot] = pick(w, MMDEMO_BACKING_HUGE + 1);
+		if (chance(w, 40))
+			w->fd_backing[slot] |= MMDEMO_BACKING_FAULT_AROUND;
+	} while (backing_errno(w->fd_backing[slot]));
 	MUST(w, ioctl(w->fd[slot], MMDEMO_IOC_SET_BACKING, &w->fd_backing[slot]),
-	     "SET_BACKING page");
-}
-
-/* The errno mmdemo(4) gives SET_BACKING for @b, or 0. */
-static int backing_errno(uint32_t b)
-{
-	uint32_t mode = b & MMDEMO_BACKING_MODE_MASK;
-	bool around = b & MMDEMO_BACKING_FAULT_AROUND;
-
-	if (b & ~(MMDEMO_BACKING_MODE_MASK | MMDEMO_BACKING_FAULT_AROUND) ||
-	    mode > MMDEMO_BACKING_HUGE)
-		return EINVAL;
-	if (mode == MMDEMO_BACKING_HUGE && !(features & MMDEMO_FEATURE_HUGE))
-		return EOPNOTSUPP;
-	if (around && (mode == MMDEMO_BACKING_PAGE ||
-		       (mode == MMDEMO_BACKING_HUGE &&
-			(features & MMDEMO_FEATURE_HUGE_PAGE_BACKED))))
-		return EINVAL;
-	return 0;
+	     "SET_BACKING");
 }
 
 static void op_set_backing(struct worker *w)
@@ -699,6 +703,29 @@ static void op_msync(struct worker *w)
 	allowed(w, msync(m->addr, m->pages * page_size, f), errs, "msync");
 }
 
+/*
+ * Every page of [first, first + n) written through a shared mapping since
+ * the last clean must be dirty; more may be (write(2) and other writers).
+ */
+static void check_dirty(struct worker *w, int fd, size_t first, size_t n)
+{
+	struct mmdemo_dirty *d = calloc(1, sizeof(*d) + n);
+
+	if (!d) {
+		fail(w, "out of memory");
+		return;
+	}
+	d->first_page = first;
+	d->nr_pages = n;
+	if (ioctl(fd, MMDEMO_IOC_GET_DIRTY, d))
+		fail(w, "GET_DIRTY of pages %zu +%zu: %s", first, n, strerror(errno));
+	for (size_t i = 0; i < n && !failed(); i++)
+		if (world->dirty[first + i] && !d->dirty[i])
+			fail(w, "page %zu was written through a shared mapping but is not dirty",
+			     first + i);
+	free(d);
+}
+
 static void op_touch(struct worker *w)
 {
 	struct map *m = some_map(w);
@@ -713,6 +740,10 @@ static void op_touch(struct worker *w)
 		off = pick(w, page_size);
 		len = 1 + pick(w, page_size - off < 512 ? page_size - off : 512);
 		access_map(w, m, i, off, len, write);
+	}
+	if (write && m->shared && some_fd(w) >= 0 && chance(w, 30)) {
+		note(w, "GET_DIRTY of the pages just written");
+		check_dirty(w, w->fd[some_fd(w)], m->first, m->pages);
 	}
 }
 
@@ -896,10 +927,8 @@ static void op_ioctl(struct worker *w)
 		     first, n, u.pf.pad);
 		if (!expect(w, ioctl(fd, cmd, &u), want, dirty ? "GET_DIRTY" : "PAGE_FAULTS"))
 			break;
-		for (size_t i = 0; !want && dirty && i < n; i++)
-			if (world->dirty[first + i] && !u.d.dirty[i])
-				fail(w, "page %zu was written through a shared mapping but is not dirty",
-				     first + i);
+		if (dirty && !want)
+			check_dirty(w, fd, w->first, SLICE_PAGES);
 		if (chance(w, 20))
 			expect(w, ioctl(fd, cmd, (void *)8), EFAULT, "a bad pointer");
 		break;
