@@ -113,6 +113,7 @@ struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff);
 struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff);
 struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first);
 void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped);
+void mmdemo_pages_clean(struct mmdemo_dev *dev, pgoff_t first, pgoff_t last);
 
 /* mmdemo_debugfs.c: counters and per-page state under debugfs */
 void mmdemo_debugfs_init(struct mmdemo_dev *dev);

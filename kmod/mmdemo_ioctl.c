@@ -172,36 +172,6 @@ static int mmdemo_ioctl_get_dirty(struct mmdemo_dev *dev,
 	return 0;
 }
 
-/*
- * For each dirty page, under its lock: write-protect it everywhere (by
- * unmapping it, private copies excepted, as in zap:
- * mapping_wrprotect_range() is newer than 6.12), then clear its bit.
- * A write racing with this either set the bit before we took
- * the lock (and its PTE is gone now, so the next write faults again) or
- * waits for the lock in ->page_mkwrite and sets the bit after us.
- */
-static int mmdemo_ioctl_clean(struct mmdemo_dev *dev)
-{
-	struct address_space *mapping = dev->inode->i_mapping;
-	unsigned long pgoff;
-
-	for_each_set_bit(pgoff, dev->dirty, dev->capacity) {
-		struct page *page = mmdemo_page_lookup(dev, pgoff);
-
-		if (page)
-			lock_page(page);
-		unmap_mapping_range(mapping, (loff_t)pgoff << PAGE_SHIFT,
-				    PAGE_SIZE, 0);
-		clear_bit(pgoff, dev->dirty);
-		if (page) {
-			unlock_page(page);
-			put_page(page);
-		}
-		cond_resched();
-	}
-	return 0;
-}
-
 static int mmdemo_ioctl_set_backing(struct file *file, u32 __user *uarg)
 {
 	struct mmdemo_file *mf = file->private_data;
@@ -251,7 +221,8 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	case MMDEMO_IOC_GET_DIRTY:
 		return mmdemo_ioctl_get_dirty(dev, argp);
 	case MMDEMO_IOC_CLEAN:
-		return mmdemo_ioctl_clean(dev);
+		mmdemo_pages_clean(dev, 0, dev->capacity - 1);
+		return 0;
 	case MMDEMO_IOC_GET_FEATURES:
 		return put_user(mmdemo_features(), (u32 __user *)argp);
 	default:

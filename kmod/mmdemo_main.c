@@ -136,6 +136,24 @@ static loff_t mmdemo_llseek(struct file *file, loff_t offset, int whence)
 				 mmdemo_size(mmdemo_from_file(file)));
 }
 
+/*
+ * fsync(2), fdatasync(2) and msync(MS_SYNC) mean what they mean to a
+ * framebuffer-style driver: the pages written through mappings in the
+ * range have reached the device.  mmdemo has nowhere further to put them,
+ * so it marks them clean, as MMDEMO_IOC_CLEAN does for the whole device.
+ */
+static int mmdemo_fsync(struct file *file, loff_t start, loff_t end,
+			int datasync)
+{
+	struct mmdemo_dev *dev = mmdemo_from_file(file);
+	pgoff_t first = start >> PAGE_SHIFT;
+
+	if (first < dev->capacity)
+		mmdemo_pages_clean(dev, first,
+				   min_t(u64, end >> PAGE_SHIFT, dev->capacity - 1));
+	return 0;
+}
+
 static int mmdemo_open(struct inode *inode, struct file *file)
 {
 	/* misc_open() stored the miscdevice in private_data. */
@@ -166,6 +184,7 @@ static const struct file_operations mmdemo_fops = {
 	.open		= mmdemo_open,
 	.release	= mmdemo_release,
 	.llseek		= mmdemo_llseek,
+	.fsync		= mmdemo_fsync,
 	.read_iter	= mmdemo_read_iter,
 	.write_iter	= mmdemo_write_iter,
 	MMDEMO_FOPS_MMAP,

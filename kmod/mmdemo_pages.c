@@ -258,3 +258,32 @@ void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped)
 		cond_resched();
 	}
 }
+
+/*
+ * Cleans the dirty pages @first..@last: for each, under its lock,
+ * write-protect it everywhere (by unmapping it, private copies excepted,
+ * as in zap: mapping_wrprotect_range() is newer than 6.12), then clear its
+ * bit.  A write racing with this either set the bit before we took the
+ * lock (and its PTE is gone now, so the next write faults again) or waits
+ * for the lock in ->page_mkwrite and sets the bit after us.
+ */
+void mmdemo_pages_clean(struct mmdemo_dev *dev, pgoff_t first, pgoff_t last)
+{
+	struct address_space *mapping = dev->inode->i_mapping;
+	unsigned long pgoff = first;
+
+	for_each_set_bit_from(pgoff, dev->dirty, last + 1) {
+		struct page *page = mmdemo_page_lookup(dev, pgoff);
+
+		if (page)
+			lock_page(page);
+		unmap_mapping_range(mapping, (loff_t)pgoff << PAGE_SHIFT,
+				    PAGE_SIZE, 0);
+		clear_bit(pgoff, dev->dirty);
+		if (page) {
+			unlock_page(page);
+			put_page(page);
+		}
+		cond_resched();
+	}
+}

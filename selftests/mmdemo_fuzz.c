@@ -692,15 +692,22 @@ static void op_mlock(struct worker *w)
 
 static void op_msync(struct worker *w)
 {
-	static const int flags[] = { MS_ASYNC, MS_SYNC, MS_INVALIDATE, MS_ASYNC | MS_INVALIDATE };
+	static const int flags[] = { MS_ASYNC, MS_SYNC, MS_INVALIDATE, MS_ASYNC | MS_INVALIDATE,
+				     MS_SYNC | MS_INVALIDATE };
 	static const int errs[] = { EBUSY, EINVAL, ENOMEM, 0 };
 	struct map *m = some_map(w);
-	int f = flags[pick(w, 4)];
+	int f = flags[pick(w, 5)], ret;
 
 	if (!m)
 		return;
 	note(w, "msync %p %#x", m->addr, f);
-	allowed(w, msync(m->addr, m->pages * page_size, f), errs, "msync");
+	ret = msync(m->addr, m->pages * page_size, f);
+	/* EBUSY: MS_INVALIDATE of locked pages; else msync always works. */
+	if (!(f & MS_INVALIDATE) ? !expect(w, ret, 0, "msync") : !allowed(w, ret, errs, "msync"))
+		return;
+	/* MS_SYNC is fsync() of the range: its pages are clean now. */
+	if (!ret && (f & MS_SYNC) && m->shared)
+		memset(world->dirty + m->first, 0, m->pages);
 }
 
 /*
@@ -1040,8 +1047,21 @@ static void op_global(struct worker *w)
 			zero_from(0);
 		break;
 	default:
-		note(w, "CLEAN");
-		MUST(w, ioctl(fd, MMDEMO_IOC_CLEAN), "CLEAN");
+		/* fsync(2) and fdatasync(2) clean the whole device too. */
+		switch (pick(w, 3)) {
+		case 0:
+			note(w, "CLEAN");
+			MUST(w, ioctl(fd, MMDEMO_IOC_CLEAN), "CLEAN");
+			break;
+		case 1:
+			note(w, "fsync");
+			MUST(w, fsync(fd), "fsync");
+			break;
+		default:
+			note(w, "fdatasync");
+			MUST(w, fdatasync(fd), "fdatasync");
+			break;
+		}
 		memset(world->dirty, 0, used_pages);
 		d = calloc(1, sizeof(struct mmdemo_dirty) + used_pages);
 		if (!d) {

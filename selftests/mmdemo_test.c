@@ -1134,6 +1134,37 @@ TEST_F(mmdemo, writes_through_mappings_are_tracked_until_clean)
 }
 
 /*
+ * fsync(2), fdatasync(2) and msync(MS_SYNC) tell the device that the pages
+ * written through mappings have reached it, as a framebuffer driver reads
+ * them: the pages in the range are clean afterwards, keep their data, and
+ * the next write through a mapping is noticed again.  MS_ASYNC does
+ * nothing, as on any file since 2.6.19.
+ */
+TEST_F(mmdemo, fsync_and_msync_clean_the_pages_they_cover)
+{
+	char *p, buf[16];
+
+	p = mmap(NULL, 8 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (int i = 0; i < 8; i++)
+		p[i * page_size] = 1;
+	EXPECT_STREQ("11111111", dirty_str(self->fd, 8, buf));
+	EXPECT_EQ(0, msync(p, 8 * page_size, MS_ASYNC));
+	EXPECT_STREQ("11111111", dirty_str(self->fd, 8, buf));
+	EXPECT_EQ(0, msync(p + 2 * page_size, 2 * page_size, MS_SYNC));
+	EXPECT_STREQ("11001111", dirty_str(self->fd, 8, buf));
+	EXPECT_EQ(0, fdatasync(self->fd));
+	EXPECT_STREQ("00000000", dirty_str(self->fd, 8, buf));
+	p[5 * page_size] = 2;
+	EXPECT_STREQ("00000100", dirty_str(self->fd, 8, buf));
+	EXPECT_EQ(0, fsync(self->fd));
+	EXPECT_STREQ("00000000", dirty_str(self->fd, 8, buf));
+	EXPECT_EQ(1, p[2 * page_size]);
+	EXPECT_EQ(2, p[5 * page_size]);
+	ASSERT_EQ(0, munmap(p, 8 * page_size));
+}
+
+/*
  * ZAP and CLEAN take the device's pages out of every mapping.  A private
  * copy made by a write is the process's own memory, not the device's: it
  * must survive both, as it survives writeback of a file.  (A shrink does
