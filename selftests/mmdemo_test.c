@@ -1578,6 +1578,169 @@ TEST_F(mmdemo, allocation_failures_are_reported_and_leave_no_trace)
 	close(mif);
 }
 
+/*
+ * Systematic fault injection: each operation that may allocate runs with
+ * the 1st, 2nd, ... allocation of this task failing (fail-nth), until a
+ * run no longer reaches the nth.  An injected failure must end in a
+ * documented errno (ENOMEM) or be absorbed (a fault that could not
+ * allocate is retried, a huge fault falls back to 4 KiB); either way the
+ * device's counters stay true and the same operation then works.
+ */
+enum nth_op { NTH_OPEN, NTH_MMAP, NTH_READ_FAULT, NTH_WRITE_FAULT, NTH_WRITE,
+	      NTH_RESIZE, NTH_IOCTLS, NTH_OPS };
+static const char * const nth_op_name[NTH_OPS] = {
+	"open", "mmap", "read fault", "write fault", "write(2)", "resize", "ioctls",
+};
+
+/* Arms fail-nth at @n (0: off); disarming says whether the nth was met. */
+static void nth_arm(int nth, int n)
+{
+	char buf[16];
+	int len = snprintf(buf, sizeof(buf), "%d", n);
+
+	if (pwrite(nth, buf, len, 0) != len)
+		abort();
+}
+
+static bool nth_disarm(int nth)
+{
+	char buf[16] = "";
+	bool met = pread(nth, buf, sizeof(buf) - 1, 0) > 0 && atoi(buf) == 0;
+
+	nth_arm(nth, 0);
+	return met;
+}
+
+/*
+ * Runs @op once, failing the @n-th allocation (0: none); returns 0 or the
+ * errno it ended with, and in *@met whether the injection happened.  Reads
+ * back what it wrote, and unmaps what it mapped.
+ */
+static int nth_run(struct __test_metadata *_metadata, FIXTURE_DATA(mmdemo) *self,
+		   bool huge, enum nth_op op, int nth, int n, bool *met)
+{
+	/* In huge mode, two 2 MiB pieces: the faults below take huge ones. */
+	const size_t piece = 2UL << 20;
+	size_t len = huge ? 2 * piece : self->len;
+	uint64_t small = len / 2;
+	uint8_t d[1];
+	volatile char *p = NULL;
+	int ret = 0, fd;
+	char c = 'w';
+
+	if (op == NTH_READ_FAULT || op == NTH_WRITE_FAULT) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+		if (p == MAP_FAILED)
+			return errno;
+	}
+	nth_arm(nth, n);
+	switch (op) {
+	case NTH_OPEN:
+		fd = open(DEV_PATH, O_RDWR);
+		ret = fd < 0 ? errno : close(fd);
+		break;
+	case NTH_MMAP:
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+		ret = p == MAP_FAILED ? errno : 0;
+		if (p == MAP_FAILED)
+			p = NULL;
+		break;
+	case NTH_READ_FAULT:
+		/* In huge mode the second 2 MiB piece: a huge fault. */
+		ret = p[huge ? piece : len - page_size] == 0 ? 0 : EIO;
+		break;
+	case NTH_WRITE_FAULT:
+		p[len - 1] = 'f';
+		break;
+	case NTH_WRITE:
+		ret = pwrite(self->fd, &c, 1, 3 * page_size) == 1 ? 0 : errno;
+		break;
+	case NTH_RESIZE:
+		ret = ioctl(self->fd, MMDEMO_IOC_RESIZE, &small) ||
+		      ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity) ? errno : 0;
+		break;
+	default:
+		ret = ioctl(self->fd, MMDEMO_IOC_ZAP) || ioctl(self->fd, MMDEMO_IOC_CLEAN) ||
+		      get_dirty(self->fd, 0, 1, d) || get_page_faults(self->fd, 0, 1, (uint32_t *)d) ?
+		      errno : 0;
+		break;
+	}
+	*met = nth_disarm(nth);
+	if (op == NTH_WRITE_FAULT && p[len - 1] != 'f')
+		ret = EIO;
+	if (op == NTH_WRITE && !ret && (pread(self->fd, &c, 1, 3 * page_size) != 1 || c != 'w'))
+		ret = EIO;
+	if (p)
+		EXPECT_EQ(0, munmap((void *)p, len));
+	return ret;
+}
+
+/*
+ * Grows the stack and faults its pages in ahead: a stack that must grow
+ * while fail-nth is armed may fail to (the new VMA range needs an
+ * anon_vma), and that is SIGSEGV, from the core, not the device.
+ */
+static void __attribute__((noinline)) stack_prefault(void)
+{
+	volatile char pad[256 << 10];
+
+	for (size_t i = 0; i < sizeof(pad); i += 1024)
+		pad[i] = 0;
+}
+
+TEST_F(mmdemo, every_allocation_failure_is_clean)
+{
+	const bool huge = variant->backing == MMDEMO_BACKING_HUGE;
+	int nth, points = 0, failures = 0, absorbed = 0;
+	struct mmdemo_stats st;
+	bool met;
+
+	nth = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (nth < 0 || access(FAIL_DIR "failslab", F_OK) ||
+	    access(FAIL_DIR "fail_page_alloc", F_OK))
+		SKIP(return, "needs CONFIG_FAULT_INJECTION (fail-nth), FAILSLAB, FAIL_PAGE_ALLOC");
+	ASSERT_EQ(0, fail_setup("failslab", "0"));
+	ASSERT_EQ(0, fail_setup("fail_page_alloc", "0"));
+	stack_prefault();
+
+	for (int op = 0; op < NTH_OPS; op++) {
+		for (int n = 1; n < 1000; n++) {
+			int ret;
+
+			ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+			ret = nth_run(_metadata, self, huge, op, nth, n, &met);
+			points++;
+			if (!met) {
+				ASSERT_EQ(0, ret) TH_LOG("%s without an injected failure",
+							 nth_op_name[op]);
+				break;
+			}
+			/* Failed with the documented errno, or absorbed. */
+			if (ret)
+				failures++;
+			else
+				absorbed++;
+			EXPECT_TRUE(ret == 0 || ret == ENOMEM)
+				TH_LOG("%s, allocation %d failing: %s", nth_op_name[op], n,
+				       strerror(ret));
+			st = get_stats(self->fd);
+			EXPECT_EQ(0, st.vmas) TH_LOG("%s, allocation %d", nth_op_name[op], n);
+			EXPECT_LE(st.pages_resident, st.pages_allocated);
+			if (op == NTH_MMAP && ret)
+				EXPECT_EQ(0, st.mmaps);
+			/* The same operation works at once. */
+			ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+			ASSERT_EQ(0, nth_run(_metadata, self, huge, op, nth, 0, &met))
+				TH_LOG("%s after allocation %d failed", nth_op_name[op], n);
+			if (_metadata->exit_code == KSFT_FAIL)
+				break;
+		}
+	}
+	close(nth);
+	TH_LOG("%d injection points tried: %d failed with ENOMEM, %d absorbed",
+	       points, failures, absorbed);
+}
+
 /* The last two tests unload the module and load it back. */
 TEST_F(mmdemo, module_parameters_are_checked_and_read_only)
 {
