@@ -74,8 +74,12 @@ for k in "${kernels[@]}"; do
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + sk))
-	fuzz=$(sed -n 's/^\(not \)\{0,1\}ok [0-9]* fuzz: \(.*\)/\2/p' "$out/tests.log" | head -n 1)
-	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}")
+	# The guest's serial lines end in \r\n.
+	fuzz=$(tr -d '\r' <"$out/tests.log" | sed -n 's/^\(not \)\{0,1\}ok [0-9]* fuzz: \(.*\)/\2/p' | head -n 1)
+	leaks=$(tr -d '\r' <"$out/tests.log" | sed -n 's/^mmdemo-vm: kmemleak \(.*\)/\1/p')
+	nth=$(sed -n 's/.*:\([0-9]*\) injection points tried.*/\1/p' "$out/tests.log" |
+		awk '{ n += $1 } END { if (n) print n }')
+	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}${leaks:+; kmemleak: $leaks}${nth:+; fault injection: $nth points}")
 	[ "$f" -eq 0 ] || [ ! -s "$out/failures" ] ||
 		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done

@@ -8,6 +8,7 @@
 # kernel lines woven into it.  The host trusts only the markers below:
 #   mmdemo-vm: insmod ok|failed
 #   mmdemo-vm: test NAME exit N
+#   mmdemo-vm: kmemleak N suspects, M from mmdemo   (debug kernels)
 #   mmdemo-vm: rmmod ok|failed
 #   mmdemo-vm: end
 mount -t proc proc /proc
@@ -61,6 +62,21 @@ for t in *; do
 	say "test $t exit $?"
 done
 cd /
+
+# kmemleak (the debug kernels): what was allocated during the tests and
+# lost.  It reports nothing younger than 5 s, hence the wait; a second
+# scan drops objects that were only in flight during the first.
+leaks=/sys/kernel/debug/kmemleak
+if [ -w "$leaks" ]; then
+	sleep 6
+	echo scan >"$leaks"
+	echo scan >"$leaks"
+	n=$(grep -c '^unreferenced object' "$leaks")
+	ours=$(awk '/^unreferenced object/ { if (b ~ /mmdemo/) m++; b = "" }
+		{ b = b $0 "\n" } END { if (b ~ /mmdemo/) m++; print m + 0 }' "$leaks")
+	say "kmemleak $n suspects, $ours from mmdemo"
+	[ "$ours" = 0 ] || cat "$leaks"
+fi
 
 if rmmod mmdemo; then
 	say "rmmod ok"

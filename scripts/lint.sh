@@ -21,7 +21,9 @@ sparse=$("$here/sparse.sh")
 cd "$top"
 fail=0
 
-files=(kmod/*.c kmod/*.h kmod/Kconfig kmod/Kbuild include/uapi/linux/mmdemo.h)
+# What git tracks: not the *.mod.c an in-place `make module` leaves.
+mapfile -t files < <(git ls-files 'kmod/*.[ch]' kmod/Kconfig kmod/Kbuild include/uapi/linux/mmdemo.h 2>/dev/null ||
+	ls kmod/*.[ch] kmod/Kconfig kmod/Kbuild include/uapi/linux/mmdemo.h | grep -v '\.mod\.c$')
 # Runs from the top directory so that .checkpatch.conf applies.
 if ! report=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse -f "${files[@]}" 2>&1); then
 	echo "$report" | grep -v '^total: 0 errors, 0 warnings, 0 checks' >&2

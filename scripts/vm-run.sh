@@ -133,6 +133,11 @@ if grep -qE "$splat" "$console"; then
 	failed=$((failed + 1))
 	problems+=("the kernel console shows a splat")
 fi
+ours=$(sed -n 's/^mmdemo-vm: kmemleak [0-9]* suspects, \([0-9]*\) from mmdemo.*/\1/p' "$tests")
+if [ -n "$ours" ] && [ "$ours" -ne 0 ]; then
+	failed=$((failed + 1))
+	problems+=("kmemleak: $ours leaked objects allocated through mmdemo (in $tests)")
+fi
 
 echo "$passed $failed $skipped" >"$logdir/result"
 # What failed, by name, for check.sh's summary: CI logs keep only the tail.
