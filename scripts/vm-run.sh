@@ -61,10 +61,12 @@ boot() {
 
 	: >"$console"; : >"$tests"; : >"$qlog"
 	# panic=-1 and -no-reboot: a panic or the guest's final reboot ends qemu.
+	# init_on_alloc=0: Debian's kernels zero every new page by default,
+	# which would hide a device that gives out pages it did not zero.
 	qemu-system-x86_64 -accel "$accel_opts" -cpu "$cpu" -smp "${MMDEMO_VM_SMP:-2}" \
 		-m "${MMDEMO_VM_MEM:-1G}" -nodefaults -display none -no-reboot \
 		-kernel "$image" -initrd "$initramfs" \
-		-append "console=ttyS0 loglevel=5 panic=-1 tsc=reliable $extra" \
+		-append "console=ttyS0 loglevel=5 panic=-1 tsc=reliable init_on_alloc=0 $extra" \
 		-serial "file:$console" -serial "file:$tests" </dev/null >"$qlog" 2>&1 &
 	qpid=$!
 	start=${EPOCHREALTIME/./} printed=0 first_test= timed_out=

@@ -481,6 +481,34 @@ TEST_F(mmdemo, touching_k_pages_faults_exactly_k)
 	ASSERT_EQ(0, munmap((void *)p, self->len));
 }
 
+/*
+ * Pages given to userspace are zeroed, also where the kernel would not do
+ * it for us: the VM boots with init_on_alloc=0 (Debian's kernels default
+ * to 1, which would hide a missing __GFP_ZERO), and before the device
+ * allocates, this process fills and frees 32 MiB, so that the pages it
+ * gets are likely to be recycled ones that held 0xa5.
+ */
+TEST_F(mmdemo, new_pages_are_zeroed_even_over_recycled_memory)
+{
+	const size_t dirty_len = 32 << 20, n = 256;
+	char *dirty, *p;
+	size_t nonzero = 0;
+
+	if (self->capacity < n * page_size)
+		SKIP(return, "the device is smaller than %zu pages", n);
+	dirty = mmap(NULL, dirty_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, dirty);
+	memset(dirty, 0xa5, dirty_len);
+	ASSERT_EQ(0, munmap(dirty, dirty_len));
+
+	p = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (size_t i = 0; i < n * page_size; i++)
+		nonzero += p[i] != 0;
+	EXPECT_EQ(0, nonzero) TH_LOG("%zu bytes of new device pages were not zero", nonzero);
+	ASSERT_EQ(0, munmap(p, n * page_size));
+}
+
 TEST_F(mmdemo, last_page_is_mapped_and_counted)
 {
 	uint64_t last = self->info.size / page_size - 1;
