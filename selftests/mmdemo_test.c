@@ -1856,6 +1856,103 @@ FIXTURE_TEARDOWN(fresh)
 	close(self->fd);
 }
 
+/*
+ * Every argument at its limits gets the errno mmdemo(4) documents: 0, 1,
+ * the largest valid value and one past it, all ones, unaligned sizes, and
+ * ranges that end exactly at the device's end or overflow past it.
+ */
+TEST_F(fresh, ioctl_arguments_at_their_limits)
+{
+	const uint64_t cap = self->capacity, pages = cap / page_size;
+	const bool huge = self->features & MMDEMO_FEATURE_HUGE;
+	const bool huge_around = huge && !(self->features & MMDEMO_FEATURE_HUGE_PAGE_BACKED);
+	const struct { uint64_t bytes; int err; } resize[] = {
+		{ 0, EINVAL }, { 1, 0 }, { page_size - 1, 0 }, { page_size + 1, 0 },
+		{ cap - 1, 0 }, { cap, 0 }, { cap + 1, EINVAL }, { UINT64_MAX, EINVAL },
+		{ 1ULL << 63, EINVAL },
+	};
+	const struct { uint32_t us; int err; } latency[] = {
+		{ 0, 0 }, { 1, 0 }, { MMDEMO_MAX_LATENCY_US, 0 },
+		{ MMDEMO_MAX_LATENCY_US + 1, EINVAL }, { UINT32_MAX, EINVAL },
+	};
+	const struct { uint32_t mode; int err; } backing[] = {
+		{ MMDEMO_BACKING_PAGE, 0 }, { MMDEMO_BACKING_INSERT, 0 },
+		{ MMDEMO_BACKING_PFN, 0 }, { MMDEMO_BACKING_EAGER, 0 },
+		{ MMDEMO_BACKING_HUGE, huge ? 0 : EOPNOTSUPP },
+		{ MMDEMO_BACKING_HUGE + 1, EINVAL }, { MMDEMO_BACKING_MODE_MASK, EINVAL },
+		{ MMDEMO_BACKING_PAGE | MMDEMO_BACKING_FAULT_AROUND, EINVAL },
+		{ MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND, 0 },
+		{ MMDEMO_BACKING_PFN | MMDEMO_BACKING_FAULT_AROUND, 0 },
+		{ MMDEMO_BACKING_EAGER | MMDEMO_BACKING_FAULT_AROUND, 0 },
+		{ MMDEMO_BACKING_HUGE | MMDEMO_BACKING_FAULT_AROUND,
+		  !huge ? EOPNOTSUPP : huge_around ? 0 : EINVAL },
+		{ MMDEMO_BACKING_FAULT_AROUND << 1, EINVAL }, { UINT32_MAX, EINVAL },
+	};
+	const struct { uint64_t first; uint32_t nr; int err; } range[] = {
+		{ 0, 1, 0 }, { 0, 0, EINVAL }, { 0, pages, 0 }, { 0, pages + 1, EINVAL },
+		{ pages - 1, 1, 0 }, { pages - 1, 2, EINVAL }, { pages, 1, EINVAL },
+		{ 1, UINT32_MAX, EINVAL }, { UINT64_MAX, 1, EINVAL },
+		{ UINT64_MAX - 1, 2, EINVAL },
+	};
+	struct mmdemo_page_faults *pf = calloc(1, sizeof(*pf) + pages * sizeof(__u32));
+	struct mmdemo_dirty *d = calloc(1, sizeof(*d) + pages);
+	struct mmdemo_info info;
+	size_t i;
+
+	ASSERT_NE(NULL, pf);
+	ASSERT_NE(NULL, d);
+	for (i = 0; i < sizeof(resize) / sizeof(resize[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(resize[i].err ? -1 : 0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &resize[i].bytes));
+		EXPECT_EQ(resize[i].err, errno) TH_LOG("RESIZE %#llx",
+						       (unsigned long long)resize[i].bytes);
+		if (resize[i].err)
+			continue;
+		/* Whole pages, rounded up. */
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &info));
+		EXPECT_EQ((resize[i].bytes + page_size - 1) / page_size * page_size, info.size);
+	}
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+
+	for (i = 0; i < sizeof(latency) / sizeof(latency[0]); i++) {
+		errno = 0;
+		EXPECT_EQ(latency[i].err ? -1 : 0,
+			  ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &latency[i].us));
+		EXPECT_EQ(latency[i].err, errno) TH_LOG("SET_LATENCY %u", latency[i].us);
+	}
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &(uint32_t){ 0 }));
+
+	for (i = 0; i < sizeof(backing) / sizeof(backing[0]); i++) {
+		uint32_t before, after;
+
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_BACKING, &before));
+		errno = 0;
+		EXPECT_EQ(backing[i].err ? -1 : 0,
+			  ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &backing[i].mode));
+		EXPECT_EQ(backing[i].err, errno) TH_LOG("SET_BACKING %#x", backing[i].mode);
+		/* A refused mode leaves the file's as it was. */
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_BACKING, &after));
+		EXPECT_EQ(backing[i].err ? before : backing[i].mode, after);
+	}
+
+	for (i = 0; i < sizeof(range) / sizeof(range[0]); i++) {
+		pf->first_page = d->first_page = range[i].first;
+		pf->nr_pages = d->nr_pages = range[i].nr;
+		errno = 0;
+		EXPECT_EQ(range[i].err ? -1 : 0, ioctl(self->fd, MMDEMO_IOC_PAGE_FAULTS, pf));
+		EXPECT_EQ(range[i].err, errno) TH_LOG("PAGE_FAULTS %#llx +%u",
+						      (unsigned long long)range[i].first,
+						      range[i].nr);
+		errno = 0;
+		EXPECT_EQ(range[i].err ? -1 : 0, ioctl(self->fd, MMDEMO_IOC_GET_DIRTY, d));
+		EXPECT_EQ(range[i].err, errno) TH_LOG("GET_DIRTY %#llx +%u",
+						      (unsigned long long)range[i].first,
+						      range[i].nr);
+	}
+	free(pf);
+	free(d);
+}
+
 #define HUGE_SIZE	(2UL << 20)
 
 /*
