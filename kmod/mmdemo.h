@@ -110,8 +110,10 @@ static inline u64 mmdemo_size(struct mmdemo_dev *dev)
 
 /* mmdemo_pages.c: the page store */
 struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff);
-struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff);
-struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first);
+struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff,
+			     bool *fetched);
+struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first,
+				    bool *fetched);
 void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped);
 void mmdemo_pages_clean(struct mmdemo_dev *dev, pgoff_t first, pgoff_t last);
 

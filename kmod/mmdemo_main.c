@@ -81,7 +81,7 @@ static ssize_t mmdemo_rw_iter(struct kiocb *iocb, struct iov_iter *iter,
 
 		down_read(&dev->lock);
 		if (write) {
-			page = mmdemo_page_get(dev, pgoff);
+			page = mmdemo_page_get(dev, pgoff, NULL);
 			/* Locked only to order against a shrink: not held to copy. */
 			if (!IS_ERR(page))
 				unlock_page(page);

@@ -27,7 +27,6 @@
  * leave an entry behind; see mmdemo_page_get().
  */
 #include <linux/bitmap.h>
-#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -68,40 +67,25 @@ static void mmdemo_vm_close(struct vm_area_struct *vma)
 }
 
 /*
- * With a latency set, a page that does not exist yet is "fetched" like a
- * page from disk: sleep, and report a major fault.  A real driver doing
- * I/O would drop mmap_lock and return VM_FAULT_RETRY while it waits; a
- * short sleep under it keeps this demonstration simple.
- */
-static vm_fault_t mmdemo_fetch_delay(struct mmdemo_dev *dev, pgoff_t pgoff)
-{
-	unsigned int us = READ_ONCE(dev->latency_us);
-
-	if (!us || xa_load(&dev->pages, pgoff))
-		return 0;
-	fsleep(us);
-	return VM_FAULT_MAJOR;
-}
-
-/*
  * The part every mode shares: the page for @vmf, referenced and locked,
- * counted as a fault served.  Returns 0 or the fault code to give up with.
+ * counted as a fault served.  Returns 0, VM_FAULT_MAJOR if the page had to
+ * be fetched (a latency is set), or the fault code to give up with.
  */
 static vm_fault_t mmdemo_fault_page_get(struct vm_fault *vmf,
 					struct page **pagep)
 {
 	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
-	vm_fault_t major = mmdemo_fetch_delay(dev, vmf->pgoff);
+	bool fetched = false;
 	struct page *page;
 
-	page = mmdemo_page_get(dev, vmf->pgoff);
+	page = mmdemo_page_get(dev, vmf->pgoff, &fetched);
 	if (IS_ERR(page))
 		return PTR_ERR(page) == -ENXIO ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 
 	atomic_inc(&dev->fault_counts[vmf->pgoff]);
 	atomic64_inc(&dev->faults);
 	*pagep = page;
-	return major;
+	return fetched ? VM_FAULT_MAJOR : 0;
 }
 
 /*
@@ -224,7 +208,7 @@ static int mmdemo_vm_access(struct vm_area_struct *vma, unsigned long addr,
 
 	len = min_t(int, len, PAGE_SIZE - off);
 	if (write) {
-		page = mmdemo_page_get(dev, pgoff);
+		page = mmdemo_page_get(dev, pgoff, NULL);
 		if (IS_ERR(page))
 			return PTR_ERR(page);
 		unlock_page(page);
@@ -338,6 +322,7 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 	unsigned long haddr = vmf->address & PMD_MASK;
 	pgoff_t first = vmf->pgoff - ((vmf->address - haddr) >> PAGE_SHIFT);
 	bool write = vmf->flags & FAULT_FLAG_WRITE;
+	bool fetched = false;
 	struct folio *folio;
 	vm_fault_t ret;
 
@@ -346,11 +331,11 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 	    (write && !vma_test(vma, VMA_SHARED_BIT)))
 		return VM_FAULT_FALLBACK;
 
-	ret = mmdemo_fetch_delay(dev, first);
-	folio = mmdemo_huge_folio_get(dev, first);
+	folio = mmdemo_huge_folio_get(dev, first, &fetched);
 	/* The 4 KiB fault that follows reports its own major fault. */
 	if (!folio)
 		return VM_FAULT_FALLBACK;
+	ret = fetched ? VM_FAULT_MAJOR : 0;
 	if (write) {
 		/*
 		 * Not atomic, but these bits fill whole words of their own
@@ -580,7 +565,7 @@ static int mmdemo_populate(struct mmdemo_dev *dev, struct vm_area_struct *vma)
 		n = min_t(unsigned long, left, ARRAY_SIZE(batch));
 		for (i = 0; i < n; i++) {
 			pgoff_t pgoff = vma->vm_pgoff + (addr - vma->vm_start) / PAGE_SIZE + i;
-			struct page *page = mmdemo_page_get(dev, pgoff);
+			struct page *page = mmdemo_page_get(dev, pgoff, NULL);
 
 			if (IS_ERR(page)) {
 				ret = PTR_ERR(page);

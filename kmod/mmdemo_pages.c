@@ -6,6 +6,7 @@
  * write()) takes its own, so a page removed from the store lives on until
  * its last user is done with it.
  */
+#include <linux/delay.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -92,8 +93,25 @@ static bool mmdemo_page_remove(struct mmdemo_dev *dev, pgoff_t pgoff,
 }
 
 /*
+ * With a latency set, a page the device does not have yet is "fetched"
+ * like a page from disk before it is allocated: sleep.  A real driver doing
+ * I/O would drop mmap_lock and return VM_FAULT_RETRY while it waits; a
+ * short sleep keeps this demonstration simple.  Returns whether it slept.
+ */
+static bool mmdemo_fetch(struct mmdemo_dev *dev)
+{
+	unsigned int us = READ_ONCE(dev->latency_us);
+
+	if (!us)
+		return false;
+	fsleep(us);
+	return true;
+}
+
+/*
  * Returns the page at @pgoff referenced and locked, allocating it if
- * needed; ERR_PTR(-ENXIO) past the end of the device.
+ * needed; ERR_PTR(-ENXIO) past the end of the device.  If @fetched is not
+ * NULL (a fault), a missing page is fetched first and *@fetched set.
  *
  * Against a shrink: the size is read again with the page locked.  A shrink
  * that removed the page did so under the same lock, so the page is then
@@ -102,7 +120,8 @@ static bool mmdemo_page_remove(struct mmdemo_dev *dev, pgoff_t pgoff,
  * passed its index is caught by the barrier pairing: either this path sees
  * the new size, or the shrink's scan sees the page.
  */
-struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff)
+struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff,
+			     bool *fetched)
 {
 	struct page *page;
 
@@ -111,6 +130,9 @@ retry:
 		return ERR_PTR(-ENXIO);
 	page = mmdemo_page_lookup(dev, pgoff);
 	if (!page) {
+		/* A shrink may pass meanwhile: the check under the lock sees it. */
+		if (fetched && mmdemo_fetch(dev))
+			*fetched = true;
 		page = mmdemo_page_alloc(dev, pgoff);
 		if (IS_ERR(page))
 			return page;
@@ -178,7 +200,8 @@ static int mmdemo_huge_folio_publish(struct mmdemo_dev *dev, pgoff_t first,
  * checked again under the lock, and truncation works from an index
  * upwards, so if the last page is still ours all are.
  */
-struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first)
+struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first,
+				    bool *fetched)
 {
 	pgoff_t last = first + HPAGE_PMD_NR - 1;
 	struct folio *folio;
@@ -201,6 +224,7 @@ struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first)
 		/* Part of it exists as single pages: do not even try. */
 		if (xa_find(&dev->pages, &index, last, XA_PRESENT))
 			return NULL;
+		*fetched = mmdemo_fetch(dev);
 		/*
 		 * As for a single page, plus: no retrying or warning when
 		 * 2 MiB is not free at once, since 4 KiB pages will do.  A

@@ -509,6 +509,58 @@ TEST_F(mmdemo, new_pages_are_zeroed_even_over_recycled_memory)
 	ASSERT_EQ(0, munmap(p, n * page_size));
 }
 
+/*
+ * Free memory in pages: MemFree, plus the per-CPU lists, which hold freed
+ * pages out of MemFree's count (6.7+ counts them separately).
+ */
+static long free_pages_now(void)
+{
+	char line[256];
+	long kb = -1, pcp = 0, v;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &v) == 1)
+			kb = v;
+	if (f)
+		fclose(f);
+	f = fopen("/proc/zoneinfo", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %ld", &v) == 1)
+			pcp += v;
+	if (f)
+		fclose(f);
+	return kb < 0 ? -1 : kb / (page_size / 1024) + pcp;
+}
+
+/*
+ * The pages the device allocates go back to the kernel when it lets go of
+ * them: after 8 MiB were touched and the device reset, free memory is
+ * back where it was, give or take 1 MiB of page tables and caches.
+ */
+TEST_F(mmdemo, reset_gives_every_page_back_to_the_kernel)
+{
+	const long n = (8 << 20) / page_size, slack = (1 << 20) / page_size;
+	long free0, free1, free2;
+	char *p;
+
+	if (self->capacity < (uint64_t)n * page_size)
+		SKIP(return, "the device is smaller than 8 MiB");
+	free0 = free_pages_now();
+	ASSERT_LT(0, free0);
+	p = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	for (long i = 0; i < n; i++)
+		p[i * page_size] = 1;
+	free1 = free_pages_now();
+	EXPECT_LE(n - slack, free0 - free1) TH_LOG("the device took %ld pages", free0 - free1);
+	ASSERT_EQ(0, munmap(p, n * page_size));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+	free2 = free_pages_now();
+	EXPECT_GE(free2, free0 - slack) TH_LOG("%ld of %ld pages did not come back",
+					       free0 - free2, n);
+}
+
 TEST_F(mmdemo, last_page_is_mapped_and_counted)
 {
 	uint64_t last = self->info.size / page_size - 1;
@@ -1272,6 +1324,44 @@ TEST_F(mmdemo, shrink_makes_the_end_sigbus_and_discards_the_pages)
 	EXPECT_EQ(0, p[5 * page_size]);
 	EXPECT_EQ('x', p[3 * page_size]);
 	ASSERT_EQ(0, munmap(p, 8 * page_size));
+}
+
+/*
+ * A fault that must fetch its page (a latency is set) sleeps between
+ * finding the page missing and storing it.  A shrink that passes meanwhile
+ * must not see the page come back past the new end: the fault checks the
+ * size again under the page lock, and ends in SIGBUS with nothing left.
+ */
+TEST_F(mmdemo, a_fault_racing_a_shrink_ends_in_sigbus)
+{
+	uint32_t us = MMDEMO_MAX_LATENCY_US;
+	uint64_t one = page_size;
+	int status;
+	char *p;
+	pid_t pid;
+
+	if (variant->eager)
+		SKIP(return, "eager mappings take no fault");
+	p = mmap(NULL, 2 * page_size, PROT_READ, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &us));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		(void)*(volatile char *)(p + page_size);
+		_exit(0);
+	}
+	/* The child is asleep in the fetch of page 1 by now. */
+	usleep(300 * 1000);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &one));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGBUS)
+		TH_LOG("the fault past the new end ended with status %#x", status);
+	EXPECT_EQ(0, get_stats(self->fd).pages_resident);
+
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &(uint32_t){ 0 }));
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
+	ASSERT_EQ(0, munmap(p, 2 * page_size));
 }
 
 TEST_F(mmdemo, resize_checks_its_argument)
