@@ -11,17 +11,20 @@
 #                          the selftests in a VM on every kernel in KERNELS
 #   make fuzz              only mmdemo_fuzz, on FUZZ_KERNEL (default debug-7.3),
 #                          for SECONDS (default 60) with SEED (default: new)
+#   make mutants           the suite against each one-line bug of
+#                          scripts/mutants.txt, on MUTANT_KERNEL (7.3)
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
 #                          against Debian's headers and the kernels we build
 #   make intree            build kmod/ as drivers/misc/mmdemo in a kernel tree
 #   make kernels           build (or reuse) the kernels make check boots:
-#                          7.3, debug-6.12 and debug-7.3 (KASAN, lockdep...)
+#                          7.3, debug-6.12 and debug-7.3 (KASAN, lockdep,
+#                          kmemleak...), kcsan-7.3 (the data-race detector)
 #   make deps              install missing Debian packages (as root)
 #   make clean
 #
 # KERNELS: Debian kernel releases and/or kernels we build: 7.3, debug-6.12
-# ("debug"), debug-7.3 (default: newest installed Debian 6.1 and 6.12, then
-# debug-6.12, 7.3, debug-7.3).  KDIR: kernel build tree for `make module`;
+# ("debug"), debug-7.3, kcsan-7.3 (default: newest installed Debian 6.1 and
+# 6.12, then debug-6.12, 7.3, debug-7.3, kcsan-7.3).  KDIR: kernel build tree for `make module`;
 # `make kernels` prints the ones it builds.  DEMO_KERNEL: as KERNELS, one.
 # KSFT_DIR: tools/testing/selftests of any kernel source, instead of Debian's.
 
@@ -29,6 +32,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 KERNELS ?=
 DEMO_KERNEL ?=
 FUZZ_KERNEL ?= debug-7.3
+MUTANT_KERNEL ?= 7.3
 SEED ?=
 SECONDS ?= 60
 KSFT_DIR ?=
@@ -93,6 +97,11 @@ fuzz: deps
 	MMDEMO_TESTS=mmdemo_fuzz MMDEMO_FUZZ_SEED=$(SEED) MMDEMO_FUZZ_SECONDS=$(SECONDS) \
 		MMDEMO_VM_TIMEOUT=$$(($(SECONDS) + 300)) scripts/check.sh $(FUZZ_KERNEL)
 
+mutants: deps
+	$(MAKE) user
+	$(MAKE) selftests
+	scripts/mutants.sh $(MUTANT_KERNEL)
+
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C user clean
@@ -102,4 +111,4 @@ clean:
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module user selftests demo bench deps lint intree kernels debug-kernel check fuzz clean help
+.PHONY: all module user selftests demo bench deps lint intree kernels debug-kernel check fuzz mutants clean help

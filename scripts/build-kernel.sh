@@ -7,8 +7,9 @@
 #   build-kernel.sh NAME | --all
 #
 # NAME is SERIES (a plain kernel: no sanitizers, THP and what
-# selftests/config asks for) or debug-SERIES (the same plus KASAN, KFENCE,
-# lockdep, DEBUG_VM and fault injection), SERIES being one of the sources
+# selftests/config asks for), debug-SERIES (the same plus KASAN, KFENCE,
+# lockdep, DEBUG_VM, kmemleak and fault injection) or kcsan-SERIES (the
+# plain one plus KCSAN, which excludes KASAN), SERIES being one of the sources
 # lib.sh names: 6.12 (Debian 12's linux-source-6.12) or 7.3 (fetched from
 # Debian's backports).  "debug" means debug-6.12.
 #
@@ -21,7 +22,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
-[ $# -eq 1 ] || die "usage: build-kernel.sh SERIES|debug-SERIES|--all"
+[ $# -eq 1 ] || die "usage: build-kernel.sh SERIES|debug-SERIES|kcsan-SERIES|--all"
 if [ "$1" = --all ]; then
 	for k in $(built_kernels); do "$0" "$k" || exit 1; done
 	exit 0
@@ -31,15 +32,21 @@ name=$1
 [ "$name" != debug ] || name=debug-$series
 case $series in
 "$STABLE_SERIES" | "$NEWEST_SERIES") ;;
-*) die "unknown kernel '$1': build $STABLE_SERIES, $NEWEST_SERIES, debug-$STABLE_SERIES or debug-$NEWEST_SERIES" ;;
+*) die "unknown kernel '$1': build $(built_kernels | tr '\n' ' ')" ;;
 esac
 
 fragments=("$here/kernel-base.config" "$top/selftests/config")
 localversion=-mmdemo
-if [ "$name" != "$series" ]; then
+case $name in
+debug-*)
 	fragments+=("$here/kernel-debug.config")
 	localversion=-mmdemo-debug
-fi
+	;;
+kcsan-*)
+	fragments+=("$here/kernel-kcsan.config")
+	localversion=-mmdemo-kcsan
+	;;
+esac
 src=$(kernel_source "$series")
 out=$MMDEMO_CACHE/kernels/$name
 key=$(cat "${fragments[@]}" "$0" "$src/.mmdemo-tarball" <(gcc --version) | sha256sum | cut -c1-16)

@@ -6,15 +6,15 @@
 #
 # KERNEL is a Debian kernel release with image and headers installed
 # (6.12.117+deb12-amd64), or a kernel build-kernel.sh builds: 7.3,
-# debug-6.12 (also "debug"), debug-7.3.  Default: the newest installed 6.1
-# and 6.12 kernels, then debug-6.12, 7.3 and debug-7.3.  For each: say
+# debug-6.12 (also "debug"), debug-7.3, kcsan-7.3.  Default: the newest
+# installed 6.1 and 6.12 kernels, then all four of those.  For each: say
 # which source it came from, build the module against its headers
 # (W=1, warnings are errors), build an initramfs, boot it, judge it.
 # The last line is "N passed, M failed, K skipped" over all kernels.
 #
 # Environment: MMDEMO_TESTS, the test programs to run (default: all of
 # them); MMDEMO_FUZZ_SEED (default: a fresh one, printed) and
-# MMDEMO_FUZZ_SECONDS (default 20 on debug kernels, 8 on the others) for
+# MMDEMO_FUZZ_SECONDS (default 20 on debug and KCSAN kernels, 8 elsewhere) for
 # mmdemo_fuzz, passed to the guest on the kernel command line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -53,6 +53,7 @@ for k in "${kernels[@]}"; do
 		params=${MMDEMO_PARAMS:-size=$(((64 << 20) + 4096))}
 		fuzz_secs=${MMDEMO_FUZZ_SECONDS:-20}
 		;;
+	kcsan*) fuzz_secs=${MMDEMO_FUZZ_SECONDS:-20} ;;
 	esac
 	[ -n "$accel" ] || { accel=$(probe_accel "$image"); note "accelerator: $accel"; }
 
@@ -67,7 +68,7 @@ for k in "${kernels[@]}"; do
 		"$out/kmod/mmdemo.ko" "$params" --tool "$tool" \
 		--modules "$(module_tree "$out")" "${progs[@]}"
 
-	rm -f "$out/result" "$out/failures"
+	rm -f "$out/result" "$out/failures" "$out/kcsan"
 	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" \
 		"$extra MMDEMO_FUZZ_SEED=$seed MMDEMO_FUZZ_SECONDS=$fuzz_secs" || true
 	read -r p f sk <"$out/result" || { p=0 f=1 sk=0; }
@@ -79,7 +80,10 @@ for k in "${kernels[@]}"; do
 	leaks=$(tr -d '\r' <"$out/tests.log" | sed -n 's/^mmdemo-vm: kmemleak \(.*\)/\1/p')
 	nth=$(sed -n 's/.*:\([0-9]*\) injection points tried.*/\1/p' "$out/tests.log" |
 		awk '{ n += $1 } END { if (n) print n }')
-	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}${leaks:+; kmemleak: $leaks}${nth:+; fault injection: $nth points}")
+	kcsan=$(tr -d '\r' <"$out/tests.log" | sed -n 's/^mmdemo-vm: kcsan \(.*\)/\1/p')
+	[ ! -s "$out/kcsan" ] || kcsan="${kcsan:+$kcsan, }$(cat "$out/kcsan")"
+	kcsan=${kcsan:+KCSAN: $kcsan}
+	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}${leaks:+; kmemleak: $leaks}${nth:+; fault injection: $nth points}${kcsan:+; $kcsan}")
 	[ "$f" -eq 0 ] || [ ! -s "$out/failures" ] ||
 		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done

@@ -9,6 +9,7 @@
 #   mmdemo-vm: insmod ok|failed
 #   mmdemo-vm: test NAME exit N
 #   mmdemo-vm: kmemleak N suspects, M from mmdemo   (debug kernels)
+#   mmdemo-vm: kcsan enabled 1, setup_watchpoints N, data_races M   (kcsan)
 #   mmdemo-vm: rmmod ok|failed
 #   mmdemo-vm: end
 mount -t proc proc /proc
@@ -76,6 +77,12 @@ if [ -w "$leaks" ]; then
 		{ b = b $0 "\n" } END { if (b ~ /mmdemo/) m++; print m + 0 }' "$leaks")
 	say "kmemleak $n suspects, $ours from mmdemo"
 	[ "$ours" = 0 ] || cat "$leaks"
+fi
+
+# KCSAN (the kcsan kernel): that it was on, and how much it watched.
+if [ -r /sys/kernel/debug/kcsan ]; then
+	say "kcsan $(awk -F': ' '$1 == "enabled" || $1 == "setup_watchpoints" ||
+		$1 == "data_races" { printf "%s%s %s", sep, $1, $2; sep = ", " }' /sys/kernel/debug/kcsan)"
 fi
 
 if rmmod mmdemo; then

@@ -19,7 +19,7 @@ default_kernels() {
 # Whether NAME is a kernel build-kernel.sh makes (7.3, debug, debug-6.12).
 is_built_kernel() {
 	case $1 in
-	debug | debug-* | "$NEWEST_SERIES") return 0 ;;
+	debug | debug-* | kcsan-* | "$NEWEST_SERIES") return 0 ;;
 	*) return 1 ;;
 	esac
 }
@@ -96,13 +96,18 @@ resolve_kernel() {
 	image=$(bootable_image "$k")
 }
 
-# build_module KDIR OUT: builds kmod/ against KDIR in OUT/kmod with W=1;
-# any warning fails it (-Werror for the compiler, the grep for modpost).
+# build_module KDIR OUT: builds kmod/ (or $MMDEMO_KMOD, as make mutants
+# does) against KDIR in OUT/kmod with W=1; any warning fails it (-Werror
+# for the compiler, the grep for modpost).
 build_module() {
-	local kdir=$1 out=$2
+	local kdir=$1 out=$2 kmod=${MMDEMO_KMOD:-$top/kmod}
 
+	# Sources copied with their times build incrementally, but objects of
+	# other sources (a mutant's) may look newer than ours: start over then.
+	[ "$(cat "$out/kmod/.mmdemo-source" 2>/dev/null)" = "$kmod" ] || rm -rf "$out/kmod"
 	mkdir -p "$out/kmod"
-	cp -p "$top"/kmod/*.[ch] "$top/kmod/Kbuild" "$top/kmod/Makefile" "$out/kmod/"
+	echo "$kmod" >"$out/kmod/.mmdemo-source"
+	cp -p "$kmod"/*.[ch] "$kmod/Kbuild" "$kmod/Makefile" "$out/kmod/"
 	note "$(basename "$out"): building the module (W=1, warnings are errors)"
 	if ! make -s -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
 		KCFLAGS=-Werror >"$out/kmod-build.log" 2>&1 ||

@@ -18,14 +18,18 @@ die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
 
 # The kernels build-kernel.sh makes, by name, and the source series of one
-# ("debug" is debug-$STABLE_SERIES).
+# ("debug" is debug-$STABLE_SERIES).  KCSAN excludes KASAN, so the data-race
+# detector has a kernel of its own, of the newest series.
 built_kernels() {
-	printf '%s\n' "debug-$STABLE_SERIES" "$NEWEST_SERIES" "debug-$NEWEST_SERIES"
+	printf '%s\n' "debug-$STABLE_SERIES" "$NEWEST_SERIES" "debug-$NEWEST_SERIES" \
+		"kcsan-$NEWEST_SERIES"
 }
 built_kernel_series() {
+	local name=${1#debug-}
+
 	case $1 in
 	debug) echo "$STABLE_SERIES" ;;
-	*) echo "${1#debug-}" ;;
+	*) echo "${name#kcsan-}" ;;
 	esac
 }
 

@@ -105,6 +105,37 @@ if [ -z "$timed_out" ] && ! grep -q '^mmdemo-vm: booted' "$tests" &&
 	boot
 fi
 
+# KCSAN (the kcsan kernel) reports races all over the kernel; a report is
+# ours, and fails the run, when it names an mmdemo function.  The others
+# are moved out of the console before the splat check below, and counted.
+# A report runs from its "BUG: KCSAN:" line to the "=====" line closing it.
+kcsan_ours=$logdir/kcsan-mmdemo.log kcsan_others=$logdir/kcsan-other.log
+rm -f "$kcsan_ours" "$kcsan_others"
+judged=$console
+if grep -q 'BUG: KCSAN:' "$console"; then
+	judged=$logdir/console.judged.log
+	awk -v ours="$kcsan_ours" -v others="$kcsan_others" '
+		/BUG: KCSAN:/ { in_report = 1; report = "" }
+		in_report {
+			report = report $0 "\n"
+			if ($0 ~ /=====/) {
+				printf "%s", report >>(report ~ /mmdemo/ ? ours : others)
+				in_report = 0
+			}
+			next
+		}
+		{ print }
+		END { if (in_report) printf "%s", report >>(report ~ /mmdemo/ ? ours : others) }
+	' "$console" >"$judged"
+	grep -q . "$kcsan_ours" 2>/dev/null && cat "$kcsan_ours" >>"$judged"
+fi
+kcsan_count() {
+	if [ -f "$1" ]; then grep -c 'BUG: KCSAN:' "$1" || true; else echo 0; fi
+}
+[ "$judged" = "$console" ] ||
+	echo "$(($(kcsan_count "$kcsan_ours") + $(kcsan_count "$kcsan_others"))) reports, $(kcsan_count "$kcsan_ours") naming mmdemo" \
+		>"$logdir/kcsan"
+
 # Count TAP results; a test program that died or failed without saying
 # "not ok" still counts as one failure.
 passed=$(grep -E '^ok [0-9]+ ' "$tests" | grep -vc '# SKIP' || true)
@@ -131,7 +162,18 @@ if ! grep -q '^mmdemo-vm: end' "$tests"; then
 		problems+=("the guest stopped before its end marker (panic or crash?)")
 	fi
 fi
-if grep -qE "$splat" "$console"; then
+case $name in
+kcsan-*)
+	grep -q '^mmdemo-vm: kcsan enabled 1,' "$tests" || {
+		failed=$((failed + 1))
+		problems+=("KCSAN was not on: nothing was checked for data races")
+	}
+	;;
+esac
+if [ "$(kcsan_count "$kcsan_ours")" -ne 0 ]; then
+	failed=$((failed + 1))
+	problems+=("KCSAN: $(kcsan_count "$kcsan_ours") data races name mmdemo ($kcsan_ours)")
+elif grep -qE "$splat" "$judged"; then
 	failed=$((failed + 1))
 	problems+=("the kernel console shows a splat")
 fi
@@ -149,9 +191,9 @@ echo "$passed $failed $skipped" >"$logdir/result"
 } >"$logdir/failures"
 if [ ${#problems[@]} -gt 0 ]; then
 	for p in "${problems[@]}"; do echo "[$name] FAIL: $p"; done
-	if grep -qE "$splat" "$console"; then
-		echo "[$name] splat lines in $console:"
-		grep -nE -A20 "$splat" "$console" | head -60 | sed "s/^/[$name]   /"
+	if grep -qE "$splat" "$judged"; then
+		echo "[$name] splat lines in $judged:"
+		grep -nE -A20 "$splat" "$judged" | head -60 | sed "s/^/[$name]   /"
 	else
 		echo "[$name] last console lines ($console):"
 		tail -n 25 "$console" | sed "s/^/[$name]   /"
