@@ -1730,6 +1730,23 @@ static bool nth_disarm(int nth)
 }
 
 /*
+ * This thread's fail-nth, with failslab and fail_page_alloc set to fail
+ * nothing but the nth; -1 where the kernel has no fault injection.
+ */
+static int nth_open(void)
+{
+	int nth = open("/proc/thread-self/fail-nth", O_RDWR);
+
+	if (nth >= 0 && !fail_setup("failslab", "0") && !fail_setup("fail_page_alloc", "0"))
+		return nth;
+	if (nth >= 0)
+		close(nth);
+	return -1;
+}
+
+#define NTH_SKIP_MSG	"needs CONFIG_FAULT_INJECTION (fail-nth), FAILSLAB, FAIL_PAGE_ALLOC"
+
+/*
  * Runs @op once, failing the @n-th allocation (0: none); returns 0 or the
  * errno it ended with, and in *@met whether the injection happened.  Reads
  * back what it wrote, and unmaps what it mapped.
@@ -1813,12 +1830,9 @@ TEST_F(mmdemo, every_allocation_failure_is_clean)
 	struct mmdemo_stats st;
 	bool met;
 
-	nth = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (nth < 0 || access(FAIL_DIR "failslab", F_OK) ||
-	    access(FAIL_DIR "fail_page_alloc", F_OK))
-		SKIP(return, "needs CONFIG_FAULT_INJECTION (fail-nth), FAILSLAB, FAIL_PAGE_ALLOC");
-	ASSERT_EQ(0, fail_setup("failslab", "0"));
-	ASSERT_EQ(0, fail_setup("fail_page_alloc", "0"));
+	nth = nth_open();
+	if (nth < 0)
+		SKIP(return, NTH_SKIP_MSG);
 	stack_prefault();
 
 	for (int op = 0; op < NTH_OPS; op++) {
@@ -2527,19 +2541,14 @@ TEST_F(fresh, huge_splits_leak_nothing)
 TEST_F(fresh, failed_mmap_leaves_nothing_counted)
 {
 	__u32 mode = MMDEMO_BACKING_EAGER;
-	int before = 0, after = 0, absorbed = 0, nth;
+	int before = 0, after = 0, absorbed = 0, nth, err;
 	struct mmdemo_stats st0, st1;
-	char n[16], left[16];
 	char *p = MAP_FAILED;
-	ssize_t len;
+	bool met;
 
-	nth = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (nth < 0 || access(FAIL_DIR "failslab", F_OK) ||
-	    access(FAIL_DIR "fail_page_alloc", F_OK))
-		SKIP(return, "needs CONFIG_FAULT_INJECTION (fail-nth), FAILSLAB, FAIL_PAGE_ALLOC");
-	/* Nothing fails but the nth injection point of this task. */
-	ASSERT_EQ(0, fail_setup("failslab", "0"));
-	ASSERT_EQ(0, fail_setup("fail_page_alloc", "0"));
+	nth = nth_open();
+	if (nth < 0)
+		SKIP(return, NTH_SKIP_MSG);
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &mode));
 
 	/*
@@ -2554,15 +2563,12 @@ TEST_F(fresh, failed_mmap_leaves_nothing_counted)
 	for (int i = 1; i < 1000; i++) {
 		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
 		st0 = get_stats(self->fd);
-		snprintf(n, sizeof(n), "%d", i);
-		ASSERT_EQ(strlen(n), pwrite(nth, n, strlen(n), 0));
+		nth_arm(nth, i);
 		p = mmap(NULL, NR_PAGES * page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 self->fd, 0);
-		len = pread(nth, left, sizeof(left) - 1, 0);
-		ASSERT_EQ(1, pwrite(nth, "0", 1, 0));
-		ASSERT_LT(0, len);
-		left[len] = '\0';
-		if (p != MAP_FAILED && atoi(left))
+		err = errno;
+		met = nth_disarm(nth);
+		if (p != MAP_FAILED && !met)
 			break;
 		if (p != MAP_FAILED) {
 			/* Absorbed, but not by the device: the mapping is whole. */
@@ -2573,7 +2579,7 @@ TEST_F(fresh, failed_mmap_leaves_nothing_counted)
 			p = MAP_FAILED;
 			continue;
 		}
-		ASSERT_EQ(ENOMEM, errno) TH_LOG("fail-nth %d", i);
+		ASSERT_EQ(ENOMEM, err) TH_LOG("fail-nth %d", i);
 		st1 = get_stats(self->fd);
 		EXPECT_EQ(st0.mmaps, st1.mmaps) TH_LOG("fail-nth %d", i);
 		EXPECT_EQ(st0.vmas, st1.vmas) TH_LOG("fail-nth %d", i);
