@@ -23,6 +23,7 @@
 #include <sys/uio.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/mmdemo.h>
@@ -1957,7 +1958,122 @@ FIXTURE_SETUP(fresh)
 
 FIXTURE_TEARDOWN(fresh)
 {
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/*
+ * A fault on a missing page reads the latency that another process keeps
+ * changing: thousands of times each way, so that the kcsan kernel gets to
+ * watch the two meet.  Every page still faults once and reads as zero.
+ */
+TEST_F(fresh, faults_read_the_latency_while_it_changes)
+{
+	const size_t n = (16 << 20) / page_size;
+	volatile int *stop;
+	int rounds = 0, status;
+	pid_t pid;
+
+	stop = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, stop);
+	*stop = 0;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		for (uint32_t us = 0; !*stop; us ^= 1)
+			if (ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &us))
+				_exit(1);
+		_exit(0);
+	}
+	for (; rounds < 3; rounds++) {
+		size_t nonzero = 0;
+		char *p = mmap(NULL, n * page_size, PROT_READ, MAP_SHARED, self->fd, 0);
+
+		ASSERT_NE(MAP_FAILED, p);
+		for (size_t i = 0; i < n; i++)
+			nonzero += p[i * page_size] != 0;
+		EXPECT_EQ(0, nonzero);
+		EXPECT_EQ(n, get_stats(self->fd).faults) TH_LOG("round %d", rounds);
+		ASSERT_EQ(0, munmap(p, n * page_size));
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+	}
+	*stop = 1;
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_LATENCY, &(uint32_t){ 0 }));
+	munmap((void *)stop, page_size);
+}
+
+/*
+ * rmmod under load: while three processes open, map (page, insert and pfn
+ * mode), fault, close and unmap in a loop, and this one holds the device
+ * open, every unload attempt is refused (EWOULDBLOCK) and nothing breaks.
+ * Once the last user is gone the module unloads, and loads again.
+ */
+TEST_F(fresh, unload_under_load_waits_for_the_last_user)
+{
+	const int workers = 3;
+	const char *ko = getenv("MMDEMO_KO");
+	int attempts = 0, refused = 0, status;
+	volatile int *stop;
+	struct timespec t0, t;
+	char params[80];
+	pid_t pids[3];
+
+	if (!ko)
+		SKIP(return, "set MMDEMO_KO=path/to/mmdemo.ko to test unloading");
+	ASSERT_EQ(0, current_params(params, sizeof(params)));
+	stop = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, stop);
+	*stop = 0;
+	for (int w = 0; w < workers; w++) {
+		pids[w] = fork();
+		ASSERT_LE(0, pids[w]);
+		if (pids[w])
+			continue;
+		while (!*stop) {
+			__u32 mode = w;	/* page, insert, pfn */
+			int fd = open(DEV_PATH, O_RDWR);
+			char *p;
+
+			if (fd < 0 || ioctl(fd, MMDEMO_IOC_SET_BACKING, &mode))
+				_exit(2);
+			p = mmap(NULL, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			if (p == MAP_FAILED)
+				_exit(3);
+			p[w * page_size] = 'a' + w;
+			close(fd);
+			/* The mapping alone holds the module now. */
+			if (p[w * page_size] != 'a' + w || munmap(p, 4 * page_size))
+				_exit(4);
+		}
+		_exit(0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		int ret = unload_module();
+
+		attempts++;
+		refused += ret == -EWOULDBLOCK;
+		EXPECT_EQ(-EWOULDBLOCK, ret) TH_LOG("unload attempt %d", attempts);
+		if (ret != -EWOULDBLOCK)
+			break;
+		usleep(1000);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+	} while (t.tv_sec - t0.tv_sec < 2);
+	*stop = 1;
+	for (int w = 0; w < workers; w++) {
+		ASSERT_EQ(pids[w], waitpid(pids[w], &status, 0));
+		EXPECT_EQ(0, status) TH_LOG("worker %d", w);
+	}
+	TH_LOG("%d unload attempts under load, %d refused", attempts, refused);
+
 	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, unload_module());
+	EXPECT_EQ(-1, access(DEV_PATH, F_OK));
+	ASSERT_EQ(0, load_module(ko, params));
+	munmap((void *)stop, page_size);
 }
 
 /*
