@@ -106,7 +106,8 @@ if [ -z "$timed_out" ] && ! grep -q '^mmdemo-vm: booted' "$tests" &&
 fi
 
 # KCSAN (the kcsan kernel) reports races all over the kernel; a report is
-# ours, and fails the run, when it names an mmdemo function.  The others
+# ours, and fails the run, when it names an mmdemo function ("[mmdemo]" in
+# its title or stacks; every report lists mmdemo among the loaded modules).  The others
 # are moved out of the console before the splat check below, and counted.
 # A report runs from its "BUG: KCSAN:" line to the "=====" line closing it.
 kcsan_ours=$logdir/kcsan-mmdemo.log kcsan_others=$logdir/kcsan-other.log
@@ -119,13 +120,13 @@ if grep -q 'BUG: KCSAN:' "$console"; then
 		in_report {
 			report = report $0 "\n"
 			if ($0 ~ /=====/) {
-				printf "%s", report >>(report ~ /mmdemo/ ? ours : others)
+				printf "%s", report >>(report ~ /\[mmdemo\]/ ? ours : others)
 				in_report = 0
 			}
 			next
 		}
 		{ print }
-		END { if (in_report) printf "%s", report >>(report ~ /mmdemo/ ? ours : others) }
+		END { if (in_report) printf "%s", report >>(report ~ /\[mmdemo\]/ ? ours : others) }
 	' "$console" >"$judged"
 	grep -q . "$kcsan_ours" 2>/dev/null && cat "$kcsan_ours" >>"$judged"
 fi
