@@ -44,12 +44,12 @@ total_pass=0 total_fail=0 total_skip=0 accel= summary=()
 for k in "${kernels[@]}"; do
 	resolve_kernel "$k"	# sets kdir, image, extra
 	params=${MMDEMO_PARAMS:-}
-	# One page more than the default on the debug kernel: the per-page
-	# counter array then ends mid-page, so KASAN poisons right after its
-	# end and an off-by-one there is caught.
 	fuzz_secs=${MMDEMO_FUZZ_SECONDS:-8}
 	case $k in
 	debug*)
+		# One page more than the default: the per-page counter array
+		# then ends mid-page, so KASAN poisons right after its end and
+		# an off-by-one there is caught.
 		params=${MMDEMO_PARAMS:-size=$(((64 << 20) + 4096))}
 		fuzz_secs=${MMDEMO_FUZZ_SECONDS:-20}
 		;;
@@ -75,12 +75,13 @@ for k in "${kernels[@]}"; do
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	total_skip=$((total_skip + sk))
-	# The guest's serial lines end in \r\n.
-	fuzz=$(tr -d '\r' <"$out/tests.log" | sed -n 's/^\(not \)\{0,1\}ok [0-9]* fuzz: \(.*\)/\2/p' | head -n 1)
-	leaks=$(tr -d '\r' <"$out/tests.log" | sed -n 's/^mmdemo-vm: kmemleak \(.*\)/\1/p')
-	nth=$(sed -n 's/.*:\([0-9]*\) injection points tried.*/\1/p' "$out/tests.log" |
+	# The figures the guest printed; its serial lines end in \r\n.
+	log=$(tr -d '\r' <"$out/tests.log")
+	fuzz=$(sed -n 's/^\(not \)\{0,1\}ok [0-9]* fuzz: \(.*\)/\2/p' <<<"$log" | head -n 1)
+	leaks=$(sed -n 's/^mmdemo-vm: kmemleak \(.*\)/\1/p' <<<"$log")
+	nth=$(sed -n 's/.*:\([0-9]*\) injection points tried.*/\1/p' <<<"$log" |
 		awk '{ n += $1 } END { if (n) print n }')
-	kcsan=$(tr -d '\r' <"$out/tests.log" | sed -n 's/^mmdemo-vm: kcsan \(.*\)/\1/p')
+	kcsan=$(sed -n 's/^mmdemo-vm: kcsan \(.*\)/\1/p' <<<"$log")
 	[ ! -s "$out/kcsan" ] || kcsan="${kcsan:+$kcsan, }$(cat "$out/kcsan")"
 	kcsan=${kcsan:+KCSAN: $kcsan}
 	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}${leaks:+; kmemleak: $leaks}${nth:+; fault injection: $nth points}${kcsan:+; $kcsan}")

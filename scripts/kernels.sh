@@ -16,7 +16,8 @@ default_kernels() {
 	built_kernels
 }
 
-# Whether NAME is a kernel build-kernel.sh makes (7.3, debug, debug-6.12).
+# Whether NAME is a kernel build-kernel.sh makes (7.3, debug, debug-6.12,
+# kcsan-7.3).
 is_built_kernel() {
 	case $1 in
 	debug | debug-* | kcsan-* | "$NEWEST_SERIES") return 0 ;;

@@ -106,29 +106,36 @@ if [ -z "$timed_out" ] && ! grep -q '^mmdemo-vm: booted' "$tests" &&
 fi
 
 # KCSAN (the kcsan kernel) reports races all over the kernel; a report is
-# ours, and fails the run, when it names an mmdemo function ("[mmdemo]" in
-# its title or stacks; every report lists mmdemo among the loaded modules).  The others
-# are moved out of the console before the splat check below, and counted.
-# A report runs from its "BUG: KCSAN:" line to the "=====" line closing it.
+# ours, and fails the run, when a frame of it is "[mmdemo]" (every report
+# lists mmdemo among the loaded modules).  Ours are copied to one file and
+# stay in the console; the others are moved to another before the splat
+# check below, and counted.  A report runs from its "BUG: KCSAN:" line to
+# the "=====" line closing it.
 kcsan_ours=$logdir/kcsan-mmdemo.log kcsan_others=$logdir/kcsan-other.log
 rm -f "$kcsan_ours" "$kcsan_others"
 judged=$console
 if grep -q 'BUG: KCSAN:' "$console"; then
 	judged=$logdir/console.judged.log
 	awk -v ours="$kcsan_ours" -v others="$kcsan_others" '
+		function file_report() {
+			if (report ~ /\[mmdemo\]/) {
+				printf "%s", report >>ours
+				printf "%s", report
+			} else {
+				printf "%s", report >>others
+			}
+			in_report = 0
+		}
 		/BUG: KCSAN:/ { in_report = 1; report = "" }
 		in_report {
 			report = report $0 "\n"
-			if ($0 ~ /=====/) {
-				printf "%s", report >>(report ~ /\[mmdemo\]/ ? ours : others)
-				in_report = 0
-			}
+			if ($0 ~ /=====/)
+				file_report()
 			next
 		}
 		{ print }
-		END { if (in_report) printf "%s", report >>(report ~ /\[mmdemo\]/ ? ours : others) }
+		END { if (in_report) file_report() }
 	' "$console" >"$judged"
-	grep -q . "$kcsan_ours" 2>/dev/null && cat "$kcsan_ours" >>"$judged"
 fi
 kcsan_count() {
 	if [ -f "$1" ]; then grep -c 'BUG: KCSAN:' "$1" || true; else echo 0; fi

@@ -697,13 +697,15 @@ static void op_msync(struct worker *w)
 	static const int errs[] = { EBUSY, EINVAL, ENOMEM, 0 };
 	struct map *m = some_map(w);
 	int f = flags[pick(w, 5)], ret;
+	bool ok;
 
 	if (!m)
 		return;
 	note(w, "msync %p %#x", m->addr, f);
 	ret = msync(m->addr, m->pages * page_size, f);
 	/* EBUSY: MS_INVALIDATE of locked pages; else msync always works. */
-	if (!(f & MS_INVALIDATE) ? !expect(w, ret, 0, "msync") : !allowed(w, ret, errs, "msync"))
+	ok = f & MS_INVALIDATE ? allowed(w, ret, errs, "msync") : expect(w, ret, 0, "msync");
+	if (!ok)
 		return;
 	/* MS_SYNC is fsync() of the range: its pages are clean now. */
 	if (!ret && (f & MS_SYNC) && m->shared)
@@ -819,6 +821,7 @@ static void op_other_readers(struct worker *w)
 	struct map *m = some_map(w);
 	size_t i, off, len;
 	uint8_t buf[256];
+	const char *what;
 	ssize_t got;
 
 	if (!m || !(m->prot & PROT_READ))
@@ -828,31 +831,21 @@ static void op_other_readers(struct worker *w)
 	len = 1 + pick(w, sizeof(buf));
 	switch (pick(w, 3)) {
 	case 0:
-		note(w, "/proc/self/mem read %p page %zu", m->addr, i);
+		what = "/proc/self/mem";
+		note(w, "%s read %p page %zu", what, m->addr, i);
 		got = pread(w->memfd, buf, len, (off_t)(uintptr_t)(m->addr + i * page_size + off));
-		if (got != (ssize_t)len) {
-			fail(w, "/proc/self/mem read: %zd (%s)", got, strerror(errno));
-			break;
-		}
-		cmp_report(w, "/proc/self/mem", buf, expected(m, i) + off, len,
-			   (m->first + i) * page_size + off);
 		break;
 	case 1: {
 		struct iovec local = { buf, len };
 		struct iovec remote = { m->addr + i * page_size + off, len };
 
-		note(w, "process_vm_readv %p page %zu", m->addr, i);
+		what = "process_vm_readv";
+		note(w, "%s %p page %zu", what, m->addr, i);
 		got = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 		if (m->pfn) {
 			expect(w, got, EFAULT, "process_vm_readv of a PFN map");
-			break;
+			return;
 		}
-		if (got != (ssize_t)len) {
-			fail(w, "process_vm_readv: %zd (%s)", got, strerror(errno));
-			break;
-		}
-		cmp_report(w, "process_vm_readv", buf, expected(m, i) + off, len,
-			   (m->first + i) * page_size + off);
 		break;
 	}
 	default: {
@@ -863,7 +856,7 @@ static void op_other_readers(struct worker *w)
 		pid = fork();
 		if (pid < 0) {
 			fail(w, "fork: %s", strerror(errno));
-			break;
+			return;
 		}
 		if (pid == 0) {
 			const uint8_t *want = expected(m, i) + off;
@@ -876,9 +869,15 @@ static void op_other_readers(struct worker *w)
 		if (waitpid(pid, &status, 0) != pid || status)
 			fail(w, "a forked child read other bytes than the model (status %#x)",
 			     status);
-		break;
+		return;
 	}
 	}
+	/* /proc/self/mem and process_vm_readv: all of it, and the model's bytes. */
+	if (got != (ssize_t)len)
+		fail(w, "%s: %zd (%s)", what, got, strerror(errno));
+	else
+		cmp_report(w, what, buf, expected(m, i) + off, len,
+			   (m->first + i) * page_size + off);
 }
 
 static void op_ioctl(struct worker *w)

@@ -510,22 +510,31 @@ TEST_F(mmdemo, new_pages_are_zeroed_even_over_recycled_memory)
 	ASSERT_EQ(0, munmap(p, n * page_size));
 }
 
+/* The "Key:   N kB" line of a /proc file such as meminfo or status, in kB. */
+static long proc_kb(const char *path, const char *key)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen(path, "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
+			kb = strtol(line + strlen(key) + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
 /*
  * Free memory in pages: MemFree, plus the per-CPU lists, which hold freed
  * pages out of MemFree's count (6.7+ counts them separately).
  */
 static long free_pages_now(void)
 {
+	long kb = proc_kb("/proc/meminfo", "MemFree"), pcp = 0, v;
 	char line[256];
-	long kb = -1, pcp = 0, v;
-	FILE *f = fopen("/proc/meminfo", "r");
+	FILE *f = fopen("/proc/zoneinfo", "r");
 
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemFree: %ld kB", &v) == 1)
-			kb = v;
-	if (f)
-		fclose(f);
-	f = fopen("/proc/zoneinfo", "r");
 	while (f && fgets(line, sizeof(line), f))
 		if (sscanf(line, " count: %ld", &v) == 1)
 			pcp += v;
@@ -2491,21 +2500,6 @@ TEST_F(fresh, huge_shrink_cuts_inside_a_huge_page)
 	EXPECT_EQ(0, p[half]);
 	EXPECT_EQ(0, p[HUGE_SIZE - 1]);
 	ASSERT_EQ(0, munmap(p, HUGE_SIZE));
-}
-
-/* The "Key:   N kB" line of a /proc file such as meminfo or status, in kB. */
-static long proc_kb(const char *path, const char *key)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen(path, "r");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, strlen(key)) && line[strlen(key)] == ':')
-			kb = strtol(line + strlen(key) + 1, NULL, 10);
-	if (f)
-		fclose(f);
-	return kb;
 }
 
 /* The sum of /proc/kpagecount (mappings of each page) over @n frames. */
