@@ -73,8 +73,10 @@ struct mmdemo_dev {
 	atomic_t *fault_counts;		/* per page, capacity entries */
 	/*
 	 * Pages written through a mapping since the last clean, capacity
-	 * bits.  A bit is set by ->page_mkwrite/->pfn_mkwrite and cleared by
-	 * a clean, both under the page's lock (see mmdemo_ioctl_clean()).
+	 * bits.  A bit is set by ->page_mkwrite/->pfn_mkwrite (or a huge
+	 * write fault) and cleared by a clean or the page's removal, all
+	 * under the page's lock (see mmdemo_pages_clean()).  Bits of other
+	 * pages share a word, so every change is atomic but a huge fault's.
 	 */
 	unsigned long *dirty;
 	atomic64_t faults;

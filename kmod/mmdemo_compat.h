@@ -82,6 +82,14 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 }
 #endif
 
+#if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
+/*
+ * 6.5 gave files without a page cache their own splice_read, built on
+ * ->read_iter; before, the generic one did the same for them.
+ */
+#define copy_splice_read	generic_file_splice_read
+#endif
+
 #if KERNEL_VERSION(6, 19, 0) > LINUX_VERSION_CODE
 /* 6.19 dropped the mm argument: it was always current->mm. */
 #if KERNEL_VERSION(6, 10, 0) > LINUX_VERSION_CODE

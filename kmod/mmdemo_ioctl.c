@@ -4,7 +4,7 @@
  * it has done.  Structures are fixed-size and pointer-free, so the same
  * handler serves 32-bit callers through compat_ptr_ioctl().
  */
-#include <linux/bitmap.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -80,11 +80,10 @@ static int mmdemo_ioctl_reset(struct mmdemo_dev *dev)
 		ret = -EBUSY;
 		goto out;
 	}
-	/* No VMA exists, so nothing needs unmapping. */
+	/* No VMA exists, so nothing needs unmapping, and no page is dirty after. */
 	mmdemo_pages_truncate(dev, 0, false);
 	for (i = 0; i < dev->capacity; i++)
 		atomic_set(&dev->fault_counts[i], 0);
-	bitmap_zero(dev->dirty, dev->capacity);
 	atomic64_set(&dev->faults, 0);
 	atomic64_set(&dev->pages_allocated, 0);
 	atomic64_set(&dev->mmaps, 0);
@@ -132,8 +131,6 @@ static int mmdemo_ioctl_resize(struct mmdemo_dev *dev, u64 __user *uarg)
 		smp_mb();
 		trace_mmdemo_zap(new, old - new);
 		mmdemo_pages_truncate(dev, new, true);
-		/* Gone pages are not dirty; mkwrite cannot mark them again. */
-		bitmap_clear(dev->dirty, new, old - new);
 	}
 	up_write(&dev->lock);
 	return 0;
@@ -186,18 +183,39 @@ static int mmdemo_ioctl_set_backing(struct file *file, u32 __user *uarg)
 	return ret;
 }
 
+/*
+ * Who may do what, beyond opening the device (mmdemo(4), PERMISSIONS).
+ * Anyone who may open it may look at it, map it and clean it (as fsync()
+ * needs no more than a file descriptor).  Commands that throw away data
+ * or make every mapping fault again need a file open for writing, as
+ * write() does.  Commands that let one user stall or break every other
+ * user need CAP_SYS_ADMIN: a latency makes every fault on a new page
+ * sleep, and a shrink SIGBUSes every mapping past the new end; the size
+ * and latency are the administrator's choice, like the module's
+ * parameters.
+ */
+static int mmdemo_ioctl_permitted(struct file *file, unsigned int cmd)
+{
+	bool admin = cmd == MMDEMO_IOC_SET_LATENCY || cmd == MMDEMO_IOC_RESIZE;
+	bool writer = admin || cmd == MMDEMO_IOC_RESET || cmd == MMDEMO_IOC_ZAP;
+
+	if (admin && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (writer && !(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	return 0;
+}
+
 long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct mmdemo_dev *dev = mmdemo_from_file(file);
 	void __user *argp = (void __user *)arg;
 
-	/*
-	 * Commands that destroy data or slow the device down for everyone
-	 * need a writable file, as write() does.
-	 */
-	if ((cmd == MMDEMO_IOC_RESET || cmd == MMDEMO_IOC_RESIZE ||
-	     cmd == MMDEMO_IOC_SET_LATENCY) && !(file->f_mode & FMODE_WRITE))
-		return -EBADF;
+	int ret;
+
+	ret = mmdemo_ioctl_permitted(file, cmd);
+	if (ret)
+		return ret;
 
 	switch (cmd) {
 	case MMDEMO_IOC_INFO:

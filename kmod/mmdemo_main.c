@@ -187,6 +187,9 @@ static const struct file_operations mmdemo_fops = {
 	.fsync		= mmdemo_fsync,
 	.read_iter	= mmdemo_read_iter,
 	.write_iter	= mmdemo_write_iter,
+	/* splice(2) and sendfile(2) copy through the two above. */
+	.splice_read	= copy_splice_read,
+	.splice_write	= iter_file_splice_write,
 	MMDEMO_FOPS_MMAP,
 	.get_unmapped_area = mmdemo_get_unmapped_area,
 	.unlocked_ioctl	= mmdemo_ioctl,
@@ -237,7 +240,8 @@ static int __init mmdemo_init(void)
 		ret = -ENOMEM;
 		goto free_counts;
 	}
-	xa_init(&dev->pages);
+	/* Its nodes are charged like the pages they index (see mmdemo_page_alloc()). */
+	xa_init_flags(&dev->pages, XA_FLAGS_ACCOUNT);
 	init_rwsem(&dev->lock);
 	ret = mmdemo_inode_init(dev);
 	if (ret)

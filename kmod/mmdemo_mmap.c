@@ -26,7 +26,7 @@
  * shrink (which removes and unmaps pages under the same lock) cannot
  * leave an entry behind; see mmdemo_page_get().
  */
-#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/highmem.h>
@@ -175,7 +175,8 @@ static vm_fault_t mmdemo_page_mkwrite(struct vm_fault *vmf)
 /*
  * The same for a PFN map, where the core has no page to lock.  If a clean
  * zaps the PTE after we unlock, the core sees the PTE changed and the
- * write faults again.
+ * write faults again.  A page a shrink removed meanwhile is not marked:
+ * the shrink has cleared its bit already, and zapped the PTE.
  */
 static vm_fault_t mmdemo_pfn_mkwrite(struct vm_fault *vmf)
 {
@@ -185,6 +186,11 @@ static vm_fault_t mmdemo_pfn_mkwrite(struct vm_fault *vmf)
 	if (!page)
 		return VM_FAULT_NOPAGE;
 	lock_page(page);
+	if (unlikely(xa_load(&dev->pages, vmf->pgoff) != page)) {
+		unlock_page(page);
+		put_page(page);
+		return VM_FAULT_NOPAGE;
+	}
 	set_bit(vmf->pgoff, dev->dirty);
 	unlock_page(page);
 	put_page(page);
@@ -337,11 +343,16 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 		return VM_FAULT_FALLBACK;
 	ret = fetched ? VM_FAULT_MAJOR : 0;
 	if (write) {
+		unsigned long *word = dev->dirty + BIT_WORD(first);
+		int i;
+
 		/*
-		 * Not atomic, but these bits fill whole words of their own
-		 * and change only under this folio's lock, which we hold.
+		 * These bits fill whole words of their own and change only
+		 * under this folio's lock, which we hold: store the words
+		 * whole, marked, since GET_DIRTY may read them meanwhile.
 		 */
-		bitmap_set(dev->dirty, first, HPAGE_PMD_NR);
+		for (i = 0; i < BITS_TO_LONGS(HPAGE_PMD_NR); i++)
+			WRITE_ONCE(word[i], ~0UL);
 		trace_mmdemo_mkwrite(first);
 	}
 	if (MMDEMO_HUGE_FOLIO)

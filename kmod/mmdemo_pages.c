@@ -50,8 +50,12 @@ static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 	 * GFP_HIGHUSER: the kernel touches the page only through kmap, so it
 	 * may be highmem; not movable, since nothing here can migrate it.
 	 * __GFP_ZERO: userspace must never see a previous owner's data.
+	 * __GFP_ACCOUNT: charged to the memory cgroup of the task whose fault
+	 * or write allocates it, as the page cache charges a file's pages,
+	 * so that nobody grows the device past their cgroup's limit; the
+	 * charge goes when the page is freed.
 	 */
-	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
+	page = alloc_page(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT);
 	if (!page)
 		return ERR_PTR(-ENOMEM);
 	/*
@@ -227,12 +231,13 @@ struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first,
 		*fetched = mmdemo_fetch(dev);
 		/*
 		 * As for a single page, plus: no retrying or warning when
-		 * 2 MiB is not free at once, since 4 KiB pages will do.  A
-		 * folio, not a bare compound page: the rmap of a page-backed
-		 * PMD entry expects one.
+		 * 2 MiB is not free at once (or the cgroup has no room for
+		 * it), since 4 KiB pages will do.  A folio, not a bare
+		 * compound page: the rmap of a page-backed PMD entry expects
+		 * one.
 		 */
-		folio = folio_alloc(GFP_HIGHUSER | __GFP_ZERO | __GFP_NORETRY |
-				    __GFP_NOWARN, HPAGE_PMD_ORDER);
+		folio = folio_alloc(GFP_HIGHUSER | __GFP_ZERO | __GFP_ACCOUNT |
+				    __GFP_NORETRY | __GFP_NOWARN, HPAGE_PMD_ORDER);
 		if (!folio)
 			return NULL;
 		folio_lock(folio);
@@ -261,7 +266,10 @@ struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first,
  * (pfn mode, and every 2 MiB entry) holds no reference on its page, so if
  * the device may be @mapped each page is also unmapped before its lock is
  * dropped: no fault can map it again after that (it is gone from the
- * store), and only then may the store's reference go.
+ * store), and only then may the store's reference go.  A page that is
+ * gone is not dirty: its bit is cleared under the same lock, atomically,
+ * since a write to a page that stays may be setting a bit of the same
+ * word.
  */
 void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped)
 {
@@ -273,9 +281,13 @@ void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped)
 		if (!page)
 			continue;
 		lock_page(page);
-		if (mmdemo_page_remove(dev, index, page) && mapped)
-			unmap_mapping_range(dev->inode->i_mapping,
-					    (loff_t)index << PAGE_SHIFT, PAGE_SIZE, 1);
+		if (mmdemo_page_remove(dev, index, page)) {
+			if (mapped)
+				unmap_mapping_range(dev->inode->i_mapping,
+						    (loff_t)index << PAGE_SHIFT,
+						    PAGE_SIZE, 1);
+			clear_bit(index, dev->dirty);
+		}
 		unlock_page(page);
 		/* Our lookup reference kept the page alive until now. */
 		put_page(page);
@@ -294,10 +306,20 @@ void mmdemo_pages_truncate(struct mmdemo_dev *dev, pgoff_t first, bool mapped)
 void mmdemo_pages_clean(struct mmdemo_dev *dev, pgoff_t first, pgoff_t last)
 {
 	struct address_space *mapping = dev->inode->i_mapping;
-	unsigned long pgoff = first;
+	unsigned long pgoff;
 
-	for_each_set_bit_from(pgoff, dev->dirty, last + 1) {
-		struct page *page = mmdemo_page_lookup(dev, pgoff);
+	for (pgoff = first; ; pgoff++) {
+		struct page *page;
+
+		/*
+		 * The scan reads words in which writes set bits meanwhile,
+		 * and that is fine (hence data_race()): a bit it misses was
+		 * set after the clean began, by a write it need not undo.
+		 */
+		pgoff = data_race(find_next_bit(dev->dirty, last + 1, pgoff));
+		if (pgoff > last)
+			break;
+		page = mmdemo_page_lookup(dev, pgoff);
 
 		if (page)
 			lock_page(page);

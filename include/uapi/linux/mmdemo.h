@@ -18,6 +18,10 @@
  * read()/write()/lseek(): on the same pages; write() at the end returns
  * ENOSPC, read() at the end returns 0.
  * ioctl(): unknown command ENOTTY, bad argument EINVAL, bad pointer EFAULT.
+ * Who may call what: anyone who can open the device may inspect it, map it
+ * and clean it; RESET and ZAP need a file open for writing (EBADF);
+ * RESIZE and SET_LATENCY, which can stall or break every other user of
+ * the device, need CAP_SYS_ADMIN as well (EPERM).
  *
  * All structures use fixed-width fields with explicit padding and carry no
  * pointers, so they have the same layout for 32-bit and 64-bit callers and
@@ -30,8 +34,11 @@
 #include <linux/ioctl.h>
 #include <linux/types.h>
 
-/* Bumped whenever an ioctl or its structure changes meaning. */
-#define MMDEMO_API_VERSION	4
+/*
+ * Bumped whenever an ioctl or its structure changes meaning.  5: RESIZE
+ * and SET_LATENCY need CAP_SYS_ADMIN, ZAP a writable file.
+ */
+#define MMDEMO_API_VERSION	5
 
 /* 0xB9 is unassigned in Documentation/userspace-api/ioctl/ioctl-number.rst. */
 #define MMDEMO_IOC_MAGIC	0xB9
@@ -94,20 +101,23 @@ struct mmdemo_page_faults {
  * Revoke: remove the page-table entries of the device's pages from every
  * mapping, in every process.  The pages and their data stay, and so do the
  * private copies MAP_PRIVATE writes made; the next access faults again.
+ * EBADF on a file without write access.
  */
 #define MMDEMO_IOC_ZAP		_IO(MMDEMO_IOC_MAGIC, 0x04)
 /*
  * Set the device size in bytes, rounded up to whole pages, from 1 to the
  * size parameter (the capacity).  Shrinking discards the pages past the new
  * end and unmaps them: an access there is SIGBUS, mmap() there ENXIO.
- * EINVAL out of range, EBADF on a file without write access.
+ * EPERM without CAP_SYS_ADMIN, EBADF on a file without write access,
+ * EINVAL out of range.
  */
 #define MMDEMO_IOC_RESIZE	_IOW(MMDEMO_IOC_MAGIC, 0x05, __u64)
 /*
  * Make the device slow, like storage: a fault on a page that does not
  * exist yet sleeps this many microseconds (at most 1000000) and is
  * reported as a major fault (getrusage ru_majflt).  0 turns it off.
- * EINVAL out of range, EBADF on a file without write access.
+ * EPERM without CAP_SYS_ADMIN, EBADF on a file without write access,
+ * EINVAL out of range.
  */
 #define MMDEMO_IOC_SET_LATENCY	_IOW(MMDEMO_IOC_MAGIC, 0x06, __u32)
 
