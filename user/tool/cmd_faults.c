@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* mmdemo faults: watch pages get faulted in, one touch at a time. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -25,7 +26,8 @@ static const char faults_help[] =
 "      --seed N           seed for the random pattern (default 1)\n"
 "      --latency US       make the device slow for this run: a page it does\n"
 "                         not have yet takes US microseconds to fetch and\n"
-"                         counts as a major fault (set back to 0 after)\n"
+"                         counts as a major fault (set back to 0 after;\n"
+"                         needs CAP_SYS_ADMIN, since it slows every user)\n"
 "  -b, --backing MODE     page (default), insert, pfn, eager or huge: how\n"
 "                         the device backs the mapping (see mmdemo(4));\n"
 "                         MODE+around (not page) adds fault-around\n"
@@ -122,6 +124,9 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	if (err) {
 		faults_finish(&run);
 		mmdemo_dev_close(dev);
+		if (err == -EPERM && o.latency_us)
+			return cli_fail(cli, "--latency: %s: the device's latency slows every user's faults, so setting it needs CAP_SYS_ADMIN",
+					strerror(-err));
 		return cli_fail(cli, "%s", strerror(-err));
 	}
 	if (cli->json) {
