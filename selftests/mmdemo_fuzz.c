@@ -6,7 +6,9 @@
  *   mmdemo_fuzz [-s SEED] [-t SECONDS] [-p PROCS] [-T THREADS]
  *
  * Defaults come from MMDEMO_FUZZ_SEED (else the clock), MMDEMO_FUZZ_SECONDS
- * (else 10), 3 processes and 2 threads each.  The same seed gives every
+ * (else 10), 3 processes and 2 threads each, the last process running as
+ * uid 65534 on the node made world-accessible: it may do what mmdemo(4)
+ * lets any user do, and gets EPERM for the rest.  The same seed gives every
  * worker the same sequence of operations; how they interleave differs.
  *
  * Each worker (one thread) owns a 4 MiB slice of the device and is the only
@@ -23,6 +25,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -35,6 +38,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -91,6 +96,7 @@ struct worker {
 	uint32_t fd_backing[MAX_FDS];
 	struct map map[MAX_MAPS];
 	int memfd;		/* /proc/self/mem */
+	bool nobody;		/* runs as uid 65534, without CAP_SYS_ADMIN */
 };
 
 static struct world *world;
@@ -940,8 +946,8 @@ static void op_ioctl(struct worker *w)
 		break;
 	}
 	case 3:
-		note(w, "ZAP");
-		MUST(w, ioctl(fd, MMDEMO_IOC_ZAP), "ZAP");
+		note(w, "ZAP on fd %d", fd);
+		expect(w, ioctl(fd, MMDEMO_IOC_ZAP), w->fd_rw[slot] ? 0 : EBADF, "ZAP");
 		break;
 	case 4:
 		us = pick(w, 4) ? (uint32_t)pick(w, 60) : 0;
@@ -949,8 +955,8 @@ static void op_ioctl(struct worker *w)
 			us = MMDEMO_MAX_LATENCY_US + 1 + (uint32_t)pick(w, 1000);
 		note(w, "SET_LATENCY %u on fd %d", us, fd);
 		expect(w, ioctl(fd, MMDEMO_IOC_SET_LATENCY, &us),
-		       !w->fd_rw[slot] ? EBADF : us > MMDEMO_MAX_LATENCY_US ? EINVAL : 0,
-		       "SET_LATENCY");
+		       w->nobody ? EPERM : !w->fd_rw[slot] ? EBADF :
+		       us > MMDEMO_MAX_LATENCY_US ? EINVAL : 0, "SET_LATENCY");
 		break;
 	case 5:
 		op_set_backing(w);
@@ -986,6 +992,10 @@ static void op_resize(struct worker *w, int fd, bool rw)
 	size_t end = (bytes + page_size - 1) / page_size;
 
 	note(w, "RESIZE %#llx and back", (unsigned long long)bytes);
+	if (w->nobody) {
+		expect(w, ioctl(fd, MMDEMO_IOC_RESIZE, &bytes), EPERM, "RESIZE unprivileged");
+		return;
+	}
 	if (!rw) {
 		expect(w, ioctl(fd, MMDEMO_IOC_RESIZE, &bytes), EBADF, "RESIZE read-only");
 		return;
@@ -1135,18 +1145,30 @@ static void init_worker(struct worker *w, int id, uint64_t seed)
 	world->cut[id] = SIZE_MAX;
 }
 
-/* One process: @threads workers, from @first_id on. */
-static int run_process(int first_id, int threads, uint64_t seed)
+/*
+ * One process: @threads workers, from @first_id on; as uid 65534 if
+ * @nobody, which may do all but what needs CAP_SYS_ADMIN (mmdemo(4)).
+ */
+static int run_process(int first_id, int threads, uint64_t seed, bool nobody)
 {
 	struct worker *ws = calloc(threads, sizeof(*ws));
 	pthread_t *tids = calloc(threads, sizeof(*tids));
-	int memfd = open("/proc/self/mem", O_RDONLY);
+	int memfd;
 
+	/*
+	 * Dropping privileges makes the process undumpable, and its /proc
+	 * files root's: dumpable again, its own /proc/self/mem is its own.
+	 */
+	if (nobody && (setgroups(0, NULL) || setgid(65534) || setuid(65534) ||
+		       prctl(PR_SET_DUMPABLE, 1)))
+		return 3;
+	memfd = open("/proc/self/mem", O_RDONLY);
 	if (!ws || !tids || memfd < 0)
 		return 2;
 	for (int t = 0; t < threads; t++) {
 		init_worker(&ws[t], first_id + t, seed);
 		ws[t].memfd = memfd;
+		ws[t].nobody = nobody;
 	}
 	for (int t = 1; t < threads; t++)
 		if (pthread_create(&tids[t], NULL, run_worker, &ws[t]))
@@ -1187,7 +1209,8 @@ static void final_check(int fd)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: mmdemo_fuzz [-s SEED] [-t SECONDS] [-p PROCS] [-T THREADS]\n");
+	fprintf(stderr, "usage: mmdemo_fuzz [-s SEED] [-t SECONDS] [-p PROCS] [-T THREADS] [-u NOBODY]\n"
+		"  -u: how many of the processes run as uid 65534 (default 1 if PROCS > 1)\n");
 	exit(KSFT_FAIL);
 }
 
@@ -1195,7 +1218,8 @@ int main(int argc, char **argv)
 {
 	const char *env_seed = getenv("MMDEMO_FUZZ_SEED"), *env_secs = getenv("MMDEMO_FUZZ_SECONDS");
 	uint64_t seed = env_seed ? strtoull(env_seed, NULL, 0) : (uint64_t)time(NULL);
-	int seconds = env_secs ? atoi(env_secs) : 10, procs = 3, threads = 2, opt, fd;
+	int seconds = env_secs ? atoi(env_secs) : 10, procs = 3, threads = 2, nobody = -1, opt, fd;
+	struct stat node;
 	pthread_rwlockattr_t attr;
 	unsigned long long total = 0;
 	pid_t pids[MAX_WORKERS];
@@ -1203,17 +1227,20 @@ int main(int argc, char **argv)
 	uint32_t zero = 0;
 	struct sigaction sa = { .sa_handler = on_fault, .sa_flags = SA_NODEFER };
 
-	while ((opt = getopt(argc, argv, "s:t:p:T:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:t:p:T:u:")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 't': seconds = atoi(optarg); break;
 		case 'p': procs = atoi(optarg); break;
 		case 'T': threads = atoi(optarg); break;
+		case 'u': nobody = atoi(optarg); break;
 		default: usage();
 		}
 	}
+	if (nobody < 0)
+		nobody = procs > 1;
 	if (optind != argc || seconds < 1 || procs < 1 || threads < 1 ||
-	    procs * threads > MAX_WORKERS)
+	    procs * threads > MAX_WORKERS || nobody > procs)
 		usage();
 
 	ksft_print_header();
@@ -1225,6 +1252,13 @@ int main(int argc, char **argv)
 	if (ioctl(fd, MMDEMO_IOC_RESIZE, &cap) || ioctl(fd, MMDEMO_IOC_RESET) ||
 	    ioctl(fd, MMDEMO_IOC_CLEAN) || ioctl(fd, MMDEMO_IOC_GET_FEATURES, &features))
 		ksft_exit_fail_msg("cannot start from an empty device: %s\n", strerror(errno));
+	/*
+	 * Unprivileged processes need the node world-accessible, as the
+	 * module's mode=0666 makes it; the mode is put back at the end.
+	 */
+	if (fstat(fd, &node) || (nobody && fchmod(fd, 0666)))
+		ksft_exit_fail_msg("cannot make " DEV_PATH " accessible to uid 65534: %s\n",
+				   strerror(errno));
 	capacity_pages = cap / page_size;
 	workers = procs * threads;
 	if ((size_t)workers * SLICE_PAGES > capacity_pages)
@@ -1246,15 +1280,16 @@ int main(int argc, char **argv)
 	sigaction(SIGBUS, &sa, NULL);
 
 	clock_gettime(CLOCK_MONOTONIC, &started);
-	ksft_print_msg("seed %llu: %d processes x %d threads for %d s (rerun: mmdemo_fuzz -s %llu -t %d -p %d -T %d)\n",
-		       (unsigned long long)seed, procs, threads, seconds,
-		       (unsigned long long)seed, seconds, procs, threads);
+	ksft_print_msg("seed %llu: %d processes (%d as uid 65534) x %d threads for %d s (rerun: mmdemo_fuzz -s %llu -t %d -p %d -T %d -u %d)\n",
+		       (unsigned long long)seed, procs, nobody, threads, seconds,
+		       (unsigned long long)seed, seconds, procs, threads, nobody);
 	for (int p = 0; p < procs; p++) {
 		pids[p] = fork();
 		if (pids[p] < 0)
 			ksft_exit_fail_msg("fork: %s\n", strerror(errno));
+		/* The last @nobody processes drop their privileges. */
 		if (pids[p] == 0)
-			_exit(run_process(p * threads, threads, seed));
+			_exit(run_process(p * threads, threads, seed, p >= procs - nobody));
 	}
 	for (int s = 0; s < seconds * 10 && !world->stop; s++)
 		usleep(100000);
@@ -1279,6 +1314,7 @@ int main(int argc, char **argv)
 	ioctl(fd, MMDEMO_IOC_SET_LATENCY, &zero);
 	if (!failed())
 		final_check(fd);
+	fchmod(fd, node.st_mode & 07777);
 	close(fd);
 
 	for (int k = 0; k < workers; k++)
@@ -1287,9 +1323,9 @@ int main(int argc, char **argv)
 		int who = world->failed - 1;
 
 		ksft_print_msg("FAIL: %s\n", world->why);
-		ksft_print_msg("seed %llu; rerun: mmdemo_fuzz -s %llu -t %d -p %d -T %d\n",
+		ksft_print_msg("seed %llu; rerun: mmdemo_fuzz -s %llu -t %d -p %d -T %d -u %d\n",
 			       (unsigned long long)seed, (unsigned long long)seed, seconds,
-			       procs, threads);
+			       procs, threads, nobody);
 		if (who >= 0) {
 			ksft_print_msg("worker %d's last operations (op number first):\n", who);
 			for (unsigned int l = LOG_LINES; l > 0; l--) {
@@ -1300,7 +1336,7 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	ksft_test_result(!failed(), "fuzz: %llu operations, %d processes x %d threads, %d s, seed %llu\n",
-			 total, procs, threads, seconds, (unsigned long long)seed);
+	ksft_test_result(!failed(), "fuzz: %llu operations, %d processes (%d as uid 65534) x %d threads, %d s, seed %llu\n",
+			 total, procs, nobody, threads, seconds, (unsigned long long)seed);
 	ksft_finished();
 }

@@ -8,6 +8,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -15,9 +17,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -130,17 +135,25 @@ static uint64_t pagemap_pfn(const void *addr)
 }
 
 /*
- * Whether mincore() reports the entries of a VM_PFNMAP mapping.  6.12 walks
- * the page tables with walk_page_range(), which skips PFN maps (their
- * pages then read as absent); 7.3 uses walk_page_range_vma(), which does
- * not, and sees present PFN entries like any other.  7.x is taken as the
- * dividing line: the kernels between 6.12 and 7.3 are not tested.
+ * Where the core behaves differently between 6.12 and 7.3, 7.x is taken as
+ * the dividing line: the kernels between them are not tested.
  */
-static bool mincore_sees_pfnmap(void)
+static bool kernel_is_7x(void)
 {
 	struct utsname u;
 
 	return !uname(&u) && atoi(u.release) >= 7;
+}
+
+/*
+ * Whether mincore() reports the entries of a VM_PFNMAP mapping.  6.12 walks
+ * the page tables with walk_page_range(), which skips PFN maps (their
+ * pages then read as absent); 7.3 uses walk_page_range_vma(), which does
+ * not, and sees present PFN entries like any other.
+ */
+static bool mincore_sees_pfnmap(void)
+{
+	return kernel_is_7x();
 }
 
 /* Runs the access in a child; returns the signal that killed it, or 0. */
@@ -1255,6 +1268,347 @@ TEST_F(mmdemo, fsync_and_msync_clean_the_pages_they_cover)
 }
 
 /*
+ * Every system call a program may reasonably make on the device or on a
+ * shared mapping of it, each with its outcome in this mode: it works, with
+ * the meaning checked where it has one, or it fails with the errno its man
+ * page gives for the case.  A call returns 0, -errno, or CALL_WRONG when
+ * it worked but did not do what it means.
+ */
+#define CALL_WRONG	1000
+#define SYSOK(expr)	((expr) < 0 ? -errno : 0)
+
+struct call_env {
+	int fd;
+	char *map;		/* NR_PAGES, MAP_SHARED, read-write */
+	size_t len;
+	uint64_t size;		/* of the device, in bytes */
+};
+
+static int call_fsync(struct call_env *e, long datasync)
+{
+	return SYSOK(datasync ? fdatasync(e->fd) : fsync(e->fd));
+}
+
+static int call_msync(struct call_env *e, long flags)
+{
+	return SYSOK(msync(e->map, e->len, flags));
+}
+
+enum { LOCK, UNLOCK, LOCK_ONFAULT };
+
+static int call_mlock(struct call_env *e, long how)
+{
+	int ret;
+
+	if (how == UNLOCK)
+		return SYSOK(munlock(e->map, e->len));
+	ret = SYSOK(how == LOCK ? mlock(e->map, e->len) :
+		    mlock2(e->map, e->len, MLOCK_ONFAULT));
+	if (how == LOCK_ONFAULT)
+		munlock(e->map, e->len);
+	return ret;
+}
+
+static int call_madvise(struct call_env *e, long advice)
+{
+	return SYSOK(madvise(e->map, e->len, advice));
+}
+
+static int call_poll(struct call_env *e, long unused)
+{
+	struct pollfd pfd = { .fd = e->fd, .events = POLLIN | POLLOUT };
+
+	/* No ->poll: always ready, as a regular file is. */
+	if (poll(&pfd, 1, 0) != 1)
+		return -errno;
+	return pfd.revents == (POLLIN | POLLOUT) ? 0 : CALL_WRONG;
+}
+
+/* splice(2) and sendfile(2) out of the device copy what the mapping holds. */
+static int call_splice_out(struct call_env *e, long sendfile_it)
+{
+	char buf[32] = "";
+	int p[2], ret = 0;
+	off_t off = page_size;
+	ssize_t n;
+
+	strcpy(e->map + page_size, sendfile_it ? "sent by sendfile" : "spliced out");
+	if (pipe(p))
+		return -errno;
+	if (sendfile_it)
+		n = sendfile(p[1], e->fd, &off, sizeof(buf));
+	else
+		n = splice(e->fd, &off, p[1], NULL, sizeof(buf), 0);
+	if (n < 0)
+		ret = -errno;
+	else if (n != sizeof(buf) || read(p[0], buf, sizeof(buf)) != sizeof(buf) ||
+		 strcmp(buf, e->map + page_size))
+		ret = CALL_WRONG;
+	close(p[0]);
+	close(p[1]);
+	return ret;
+}
+
+static int call_splice_in(struct call_env *e, long unused)
+{
+	static const char msg[] = "spliced in";
+	loff_t off = 2 * page_size;
+	int p[2], ret = 0;
+	ssize_t n;
+
+	if (pipe(p))
+		return -errno;
+	if (write(p[1], msg, sizeof(msg)) != sizeof(msg)) {
+		ret = -EIO;
+	} else {
+		n = splice(p[0], NULL, e->fd, &off, sizeof(msg), 0);
+		if (n < 0)
+			ret = -errno;
+		else if (n != sizeof(msg) || strcmp(e->map + 2 * page_size, msg))
+			ret = CALL_WRONG;
+	}
+	close(p[0]);
+	close(p[1]);
+	return ret;
+}
+
+/* Seeks to page 2, one page on from there, or one page before the end. */
+static int call_lseek(struct call_env *e, long whence)
+{
+	const off_t ps = page_size;	/* signed, also where size_t has 32 bits */
+	off_t off = whence == SEEK_END ? -ps : whence == SEEK_SET ? 2 * ps : ps;
+	off_t want = whence == SEEK_END ? (off_t)e->size - ps : whence == SEEK_CUR ? 3 * ps : off;
+	off_t got;
+
+	if (whence == SEEK_CUR && lseek(e->fd, 2 * ps, SEEK_SET) < 0)
+		return -errno;
+	got = lseek(e->fd, off, whence);
+	if (got < 0)
+		return -errno;
+	return got == want ? 0 : CALL_WRONG;
+}
+
+enum { BEFORE_START, PAST_END, DATA, HOLE, NO_WHENCE };
+
+static int call_lseek_bad(struct call_env *e, long how)
+{
+	off_t got = how == BEFORE_START ? lseek(e->fd, -1, SEEK_SET) :
+		    how == PAST_END ? lseek(e->fd, e->size + 1, SEEK_SET) :
+		    how == DATA ? lseek(e->fd, 0, SEEK_DATA) :
+		    how == HOLE ? lseek(e->fd, 0, SEEK_HOLE) : lseek(e->fd, 0, 42);
+
+	return got < 0 ? -errno : CALL_WRONG;
+}
+
+static int call_fstat(struct call_env *e, long unused)
+{
+	struct stat st;
+
+	if (fstat(e->fd, &st))
+		return -errno;
+	return S_ISCHR(st.st_mode) && st.st_size == 0 ? 0 : CALL_WRONG;
+}
+
+static int call_mincore(struct call_env *e, long unused)
+{
+	unsigned char vec[NR_PAGES];
+
+	return SYSOK(mincore(e->map, e->len, vec));
+}
+
+static int call_flock(struct call_env *e, long unused)
+{
+	int ret = SYSOK(flock(e->fd, LOCK_EX | LOCK_NB));
+
+	return ret ? ret : SYSOK(flock(e->fd, LOCK_UN));
+}
+
+/* Takes a write lock on the first page and lets it go. */
+static int call_fcntl_lock(struct call_env *e, long cmd)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_len = page_size };
+	int ret = SYSOK(fcntl(e->fd, cmd, &fl));
+
+	fl.l_type = F_UNLCK;
+	return ret ? ret : SYSOK(fcntl(e->fd, cmd, &fl));
+}
+
+static int call_fadvise(struct call_env *e, long advice)
+{
+	/* posix_fadvise() returns the error number instead of setting errno. */
+	return -posix_fadvise(e->fd, 0, e->len, advice);
+}
+
+static int call_fallocate(struct call_env *e, long mode)
+{
+	return SYSOK(fallocate(e->fd, mode, 0, page_size));
+}
+
+static int call_ftruncate(struct call_env *e, long unused)
+{
+	return SYSOK(ftruncate(e->fd, page_size));
+}
+
+static int call_sync_file_range(struct call_env *e, long unused)
+{
+	return SYSOK(sync_file_range(e->fd, 0, e->len, SYNC_FILE_RANGE_WRITE));
+}
+
+static int call_readahead(struct call_env *e, long unused)
+{
+	return SYSOK(readahead(e->fd, 0, e->len));
+}
+
+static int call_ioctl(struct call_env *e, long request)
+{
+	return SYSOK(ioctl(e->fd, request, &(int){ 0 }));
+}
+
+static int call_copy_file_range(struct call_env *e, long unused)
+{
+	int out = memfd_create("mmdemo-copy", 0);
+	int ret;
+
+	if (out < 0)
+		return -errno;
+	ret = SYSOK(copy_file_range(e->fd, NULL, out, NULL, page_size, 0));
+	close(out);
+	return ret;
+}
+
+/* Shrinks the mapping to one page and back to its size elsewhere. */
+static int call_mremap_shrink_and_move(struct call_env *e, long unused)
+{
+	char *to = mmap(NULL, e->len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p;
+
+	strcpy(e->map, "moved along");
+	if (to == MAP_FAILED || mremap(e->map, e->len, page_size, 0) != e->map)
+		return -errno;
+	if (munmap(e->map, page_size))
+		return -errno;
+	e->map = mmap(NULL, e->len, PROT_READ | PROT_WRITE, MAP_SHARED, e->fd, 0);
+	if (e->map == MAP_FAILED)
+		return -errno;
+	p = mremap(e->map, e->len, e->len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+	if (p == MAP_FAILED)
+		return -errno;
+	e->map = p;
+	return strcmp(p, "moved along") ? CALL_WRONG : 0;
+}
+
+static int call_mremap_grow(struct call_env *e, long unused)
+{
+	void *p = mremap(e->map, e->len, 2 * e->len, MREMAP_MAYMOVE);
+
+	if (p == MAP_FAILED)
+		return -errno;
+	e->map = p;
+	e->len *= 2;
+	return 0;
+}
+
+TEST_F(mmdemo, every_call_on_the_device_has_a_documented_outcome)
+{
+	struct call_env e = { .fd = self->fd, .len = self->len, .size = self->info.size };
+	const struct {
+		const char *name;
+		int (*call)(struct call_env *e, long arg);
+		long arg;
+		int err;	/* 0 or the errno, in every mode but pfn */
+		int pfn_err;	/* in pfn mode (VM_PFNMAP) */
+	} calls[] = {
+#define SAME(err)	err, err
+		{ "fsync", call_fsync, 0, SAME(0) },
+		{ "fdatasync", call_fsync, 1, SAME(0) },
+		{ "msync MS_SYNC", call_msync, MS_SYNC, SAME(0) },
+		{ "msync MS_ASYNC", call_msync, MS_ASYNC, SAME(0) },
+		{ "msync MS_INVALIDATE", call_msync, MS_INVALIDATE, SAME(0) },
+		{ "mlock", call_mlock, LOCK, SAME(0) },
+		{ "munlock", call_mlock, UNLOCK, SAME(0) },
+		{ "mlock2 MLOCK_ONFAULT", call_mlock, LOCK_ONFAULT, SAME(0) },
+		{ "mincore", call_mincore, 0, SAME(0) },
+		{ "madvise NORMAL", call_madvise, MADV_NORMAL, SAME(0) },
+		{ "madvise RANDOM", call_madvise, MADV_RANDOM, SAME(0) },
+		{ "madvise SEQUENTIAL", call_madvise, MADV_SEQUENTIAL, SAME(0) },
+		{ "madvise WILLNEED", call_madvise, MADV_WILLNEED, SAME(0) },
+		/* madvise(2): "the specified address range includes ... VM_PFNMAP pages" */
+		{ "madvise DONTNEED", call_madvise, MADV_DONTNEED, 0, EINVAL },
+		{ "madvise COLD", call_madvise, MADV_COLD, 0, EINVAL },
+		{ "madvise PAGEOUT", call_madvise, MADV_PAGEOUT, 0, EINVAL },
+		{ "madvise POPULATE_READ", call_madvise, MADV_POPULATE_READ, 0, EINVAL },
+		{ "madvise POPULATE_WRITE", call_madvise, MADV_POPULATE_WRITE, 0, EINVAL },
+		/* madvise(2): "... includes file, Huge TLB, MAP_SHARED, or VM_PFNMAP ranges" */
+		{ "madvise FREE", call_madvise, MADV_FREE, SAME(EINVAL) },
+		{ "madvise WIPEONFORK", call_madvise, MADV_WIPEONFORK, SAME(EINVAL) },
+		{ "madvise KEEPONFORK", call_madvise, MADV_KEEPONFORK, SAME(0) },
+		{ "madvise DONTFORK", call_madvise, MADV_DONTFORK, SAME(0) },
+		/* Refused for VM_IO mappings until 6.12, for all special ones in 7.3. */
+		{ "madvise DOFORK", call_madvise, MADV_DOFORK, SAME(kernel_is_7x() ? EINVAL : 0) },
+		{ "madvise DONTDUMP", call_madvise, MADV_DONTDUMP, SAME(0) },
+		/* The kernel keeps special (VM_DONTEXPAND) mappings out of core dumps. */
+		{ "madvise DODUMP", call_madvise, MADV_DODUMP, SAME(EINVAL) },
+		{ "madvise HUGEPAGE", call_madvise, MADV_HUGEPAGE, SAME(0) },
+		{ "madvise NOHUGEPAGE", call_madvise, MADV_NOHUGEPAGE, SAME(0) },
+		/* A hole punched through fallocate(), which a device cannot do (below). */
+		{ "madvise REMOVE", call_madvise, MADV_REMOVE, SAME(ENODEV) },
+		{ "poll", call_poll, 0, SAME(0) },
+		{ "splice from the device", call_splice_out, false, SAME(0) },
+		{ "sendfile from the device", call_splice_out, true, SAME(0) },
+		{ "splice to the device", call_splice_in, 0, SAME(0) },
+		/* fallocate(2): "fd does not refer to a regular file or a directory" */
+		{ "fallocate", call_fallocate, 0, SAME(ENODEV) },
+		{ "fallocate PUNCH_HOLE", call_fallocate,
+		  FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, SAME(ENODEV) },
+		/* truncate(2): "fd does not reference a regular file" */
+		{ "ftruncate", call_ftruncate, 0, SAME(EINVAL) },
+		/* sync_file_range(2): "fd refers to something other than a regular file" */
+		{ "sync_file_range", call_sync_file_range, 0, SAME(ESPIPE) },
+		/* readahead(2): "fd does not refer to a file type to which readahead() can be applied" */
+		{ "readahead", call_readahead, 0, SAME(EINVAL) },
+		/* copy_file_range(2): "Either fd_in or fd_out is not a regular file" */
+		{ "copy_file_range", call_copy_file_range, 0, SAME(EINVAL) },
+		{ "posix_fadvise WILLNEED", call_fadvise, POSIX_FADV_WILLNEED, SAME(0) },
+		{ "posix_fadvise DONTNEED", call_fadvise, POSIX_FADV_DONTNEED, SAME(0) },
+		{ "flock", call_flock, 0, SAME(0) },
+		{ "fcntl F_SETLK", call_fcntl_lock, F_SETLK, SAME(0) },
+		{ "fcntl F_OFD_SETLK", call_fcntl_lock, F_OFD_SETLK, SAME(0) },
+		{ "fstat", call_fstat, 0, SAME(0) },
+		{ "lseek SEEK_SET", call_lseek, SEEK_SET, SAME(0) },
+		{ "lseek SEEK_CUR", call_lseek, SEEK_CUR, SAME(0) },
+		{ "lseek SEEK_END", call_lseek, SEEK_END, SAME(0) },
+		/* lseek(2): "the resulting file offset would be negative, or beyond the end ..." */
+		{ "lseek before the start", call_lseek_bad, BEFORE_START, SAME(EINVAL) },
+		{ "lseek past the end", call_lseek_bad, PAST_END, SAME(EINVAL) },
+		/* lseek(2): "whence is not valid" (for a device of fixed size) */
+		{ "lseek SEEK_DATA", call_lseek_bad, DATA, SAME(EINVAL) },
+		{ "lseek SEEK_HOLE", call_lseek_bad, HOLE, SAME(EINVAL) },
+		{ "lseek whence 42", call_lseek_bad, NO_WHENCE, SAME(EINVAL) },
+		/* ioctl(2): "the specified request does not apply to the kind of object" */
+		{ "ioctl FIONREAD", call_ioctl, FIONREAD, SAME(ENOTTY) },
+		{ "ioctl FIONBIO", call_ioctl, FIONBIO, SAME(0) },
+		{ "mremap shrink, then move", call_mremap_shrink_and_move, 0, SAME(0) },
+		/* mremap() of a VM_DONTEXPAND mapping: see mremap_cannot_grow_a_mapping */
+		{ "mremap grow", call_mremap_grow, 0, SAME(EFAULT) },
+#undef SAME
+	};
+
+	e.map = mmap(NULL, e.len, PROT_READ | PROT_WRITE, MAP_SHARED, e.fd, 0);
+	ASSERT_NE(MAP_FAILED, e.map);
+	memset(e.map, 'x', e.len);
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		int want = -(variant->pfn ? calls[i].pfn_err : calls[i].err);
+		int got = calls[i].call(&e, calls[i].arg);
+
+		EXPECT_EQ(want, got) TH_LOG("%s: %s, expected %s", calls[i].name,
+					    got == CALL_WRONG ? "worked, wrongly" :
+					    got ? strerror(-got) : "ok",
+					    want ? strerror(-want) : "ok");
+	}
+	ASSERT_EQ(0, munmap(e.map, e.len));
+}
+
+/*
  * ZAP and CLEAN take the device's pages out of every mapping.  A private
  * copy made by a write is the process's own memory, not the device's: it
  * must survive both, as it survives writeback of a file.  (A shrink does
@@ -2083,6 +2437,296 @@ TEST_F(fresh, unload_under_load_waits_for_the_last_user)
 	EXPECT_EQ(-1, access(DEV_PATH, F_OK));
 	ASSERT_EQ(0, load_module(ko, params));
 	munmap((void *)stop, page_size);
+}
+
+/*
+ * After rmmod, free memory is back where it was before the device was
+ * used, in every backing mode: 8 MiB touched (in huge mode through a
+ * 2 MiB-aligned mapping, so in 2 MiB folios where memory allows), the
+ * device closed and unloaded, and at most 1 MiB (page tables, caches)
+ * missing.
+ */
+TEST_F(fresh, unload_gives_every_page_back_to_the_kernel)
+{
+	const long n = (8 << 20) / page_size, slack = (1 << 20) / page_size;
+	static const char * const names[] = { "page", "insert", "pfn", "eager", "huge" };
+	const char *ko = getenv("MMDEMO_KO");
+	char params[80];
+
+	if (!ko)
+		SKIP(return, "set MMDEMO_KO=path/to/mmdemo.ko to test unloading");
+	if (self->capacity < (uint64_t)n * page_size)
+		SKIP(return, "the device is smaller than 8 MiB");
+	ASSERT_EQ(0, current_params(params, sizeof(params)));
+	close(self->fd);
+	self->fd = -1;
+	for (__u32 mode = MMDEMO_BACKING_PAGE; mode <= MMDEMO_BACKING_HUGE; mode++) {
+		long free0, free1, free2, huge;
+		char *p;
+		int fd;
+
+		if (mode == MMDEMO_BACKING_HUGE && !(self->features & MMDEMO_FEATURE_HUGE))
+			continue;
+		free0 = free_pages_now();
+		ASSERT_LT(0, free0);
+		fd = open(DEV_PATH, O_RDWR);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, ioctl(fd, MMDEMO_IOC_SET_BACKING, &mode));
+		p = mmap(NULL, n * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		ASSERT_NE(MAP_FAILED, p);
+		for (long i = 0; i < n; i++)
+			p[i * page_size] = 1;
+		free1 = free_pages_now();
+		huge = debugfs_stat("huge_faults");
+		EXPECT_LE(n - slack, free0 - free1) TH_LOG("%s: the device took %ld pages",
+							   names[mode], free0 - free1);
+		ASSERT_EQ(0, munmap(p, n * page_size));
+		close(fd);
+		ASSERT_EQ(0, unload_module());
+		free2 = free_pages_now();
+		EXPECT_GE(free2, free0 - slack) TH_LOG("%s: %ld of %ld pages did not come back after rmmod",
+						       names[mode], free0 - free2, n);
+		ASSERT_EQ(0, load_module(ko, params));
+		TH_LOG("%s: %ld pages taken, %ld given back by rmmod%s", names[mode],
+		       free0 - free1, free2 - free1,
+		       mode == MMDEMO_BACKING_HUGE ? (huge > 0 ? " (2 MiB folios)" : " (4 KiB: no 2 MiB free)") : "");
+	}
+}
+
+/*
+ * What a user without privileges may do with a device every user may
+ * open (mode=0666), as mmdemo(4) says under PERMISSIONS: inspect it, map
+ * it, write it, zap and clean it; not set a latency or resize it (EPERM),
+ * and never see another process's private copies.  Runs as uid 65534 in a
+ * child; returns NULL or what went wrong.
+ */
+static const char *as_nobody(pid_t owner, const char *owner_copy)
+{
+	__u32 mode = MMDEMO_BACKING_PFN, got_mode = 0, count = 0;
+	uint64_t size = page_size;
+	struct mmdemo_stats st;
+	struct mmdemo_info info;
+	struct iovec local, remote;
+	char path[64], buf[32];
+	const char zeros[32] = "";
+	uint8_t dirty = 0;
+	uint32_t us = 100;
+	char *p;
+	int fd;
+
+	if (setgroups(0, NULL) || setgid(65534) || setuid(65534) || !getuid())
+		return "could not become uid 65534";
+	fd = open(DEV_PATH, O_RDWR);
+	if (fd < 0)
+		return "open(O_RDWR) failed";
+	if (ioctl(fd, MMDEMO_IOC_INFO, &info) || ioctl(fd, MMDEMO_IOC_STATS, &st) ||
+	    ioctl(fd, MMDEMO_IOC_GET_FEATURES, &mode))
+		return "INFO, STATS or GET_FEATURES failed";
+	p = mmap(NULL, 4 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return "mmap(MAP_SHARED, PROT_WRITE) failed";
+	if (memcmp(p, zeros, sizeof(zeros)))
+		return "page 0 does not read as zeros: it shows the owner's private copy";
+	if (strcmp(p + page_size, "shared by the owner"))
+		return "the owner's shared write is not seen";
+	strcpy(p + 2 * page_size, "written by nobody");
+	if (get_page_faults(fd, 2, 1, &count) || count != 1)
+		return "page 2 did not fault exactly once";
+	if (get_dirty(fd, 2, 1, &dirty) || dirty != 1)
+		return "page 2 is not dirty after a write";
+	if (fsync(fd) || ioctl(fd, MMDEMO_IOC_CLEAN) || ioctl(fd, MMDEMO_IOC_ZAP))
+		return "fsync, CLEAN or ZAP failed";
+	mode = MMDEMO_BACKING_PFN;
+	if (ioctl(fd, MMDEMO_IOC_SET_BACKING, &mode) ||
+	    ioctl(fd, MMDEMO_IOC_GET_BACKING, &got_mode) || got_mode != mode)
+		return "SET_BACKING or GET_BACKING failed";
+	if (ioctl(fd, MMDEMO_IOC_RESET) != -1 || errno != EBUSY)
+		return "RESET of a mapped device did not fail with EBUSY";
+	if (ioctl(fd, MMDEMO_IOC_SET_LATENCY, &us) != -1 || errno != EPERM)
+		return "SET_LATENCY did not fail with EPERM";
+	if (ioctl(fd, MMDEMO_IOC_RESIZE, &size) != -1 || errno != EPERM)
+		return "RESIZE did not fail with EPERM";
+	if (pread(fd, buf, sizeof(buf), 0) != sizeof(buf) || memcmp(buf, zeros, sizeof(zeros)))
+		return "read() of page 0 shows the owner's private copy";
+	/* The owner's private copy is its own memory: ptrace rules guard it. */
+	snprintf(path, sizeof(path), "/proc/%d/mem", owner);
+	if (open(path, O_RDONLY) != -1 || errno != EACCES)
+		return "/proc/OWNER/mem did not fail with EACCES";
+	local = (struct iovec){ buf, sizeof(buf) };
+	remote = (struct iovec){ (void *)owner_copy, sizeof(buf) };
+	if (process_vm_readv(owner, &local, 1, &remote, 1, 0) != -1 || errno != EPERM)
+		return "process_vm_readv of the owner did not fail with EPERM";
+	munmap(p, 4 * page_size);
+	close(fd);
+	return NULL;
+}
+
+TEST_F(fresh, unprivileged_users_may_use_the_device_but_not_stall_it)
+{
+	static const char secret[] = "the owner's private copy";
+	const char *ko = getenv("MMDEMO_KO");
+	char params[80], params_0666[96], *private, *shared, *why, buf[32];
+	struct mmdemo_info info;
+	struct stat stbuf;
+	int status;
+	pid_t pid;
+
+	if (!ko)
+		SKIP(return, "set MMDEMO_KO=path/to/mmdemo.ko to reload with mode=0666");
+	ASSERT_EQ(0, current_params(params, sizeof(params)));
+	close(self->fd);
+	self->fd = -1;
+	/* The last "mode" wins. */
+	snprintf(params_0666, sizeof(params_0666), "%s mode=0666", params);
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module(ko, params_0666));
+	self->fd = open(DEV_PATH, O_RDWR);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, fstat(self->fd, &stbuf));
+	EXPECT_EQ(0666, stbuf.st_mode & 0777);
+
+	private = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, private);
+	strcpy(private, secret);
+	shared = mmap(NULL, 3 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+	ASSERT_NE(MAP_FAILED, shared);
+	strcpy(shared + page_size, "shared by the owner");
+	why = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, why);
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		const char *err = as_nobody(getppid(), private);
+
+		snprintf(why, page_size, "%s (errno %s)", err ? err : "", strerror(errno));
+		_exit(err ? 1 : 0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	EXPECT_EQ(0, status) TH_LOG("as uid 65534: %s", why);
+
+	/* Nothing it was refused happened; what it did, did. */
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &info));
+	EXPECT_EQ(self->capacity, info.size);
+	EXPECT_STREQ(secret, private);
+	EXPECT_STREQ("written by nobody", shared + 2 * page_size);
+	ASSERT_EQ(sizeof(buf), pread(self->fd, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, buf[0]);
+
+	munmap(why, page_size);
+	munmap(shared, 3 * page_size);
+	munmap(private, page_size);
+	close(self->fd);
+	self->fd = -1;
+	ASSERT_EQ(0, unload_module());
+	ASSERT_EQ(0, load_module(ko, params));
+}
+
+#define CGROUP_ROOT	"/sys/fs/cgroup"
+#define TEST_CGROUP	CGROUP_ROOT "/mmdemo-memcg"
+
+/* A "key value" line of a cgroup file, or -1. */
+static long long cgroup_value(const char *file, const char *key)
+{
+	char path[128], line[128], k[64];
+	long long val = -1, v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), TEST_CGROUP "/%s", file);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		if (!key && sscanf(line, "%lld", &v) == 1)
+			val = v;
+		else if (key && sscanf(line, "%63s %lld", k, &v) == 2 && !strcmp(k, key))
+			val = v;
+	}
+	if (f)
+		fclose(f);
+	return val;
+}
+
+/*
+ * Device pages are charged like a file's page cache: to the memory cgroup
+ * of the task whose fault or write() allocated them, and they stay charged
+ * after it exits, until the device frees them.  A task that touches more
+ * than its cgroup's memory.max is OOM-killed by the cgroup, as with shmem:
+ * the pages cannot be reclaimed, and the kernel's answer to a charge that
+ * cannot be met is the cgroup's OOM killer, not an error.  In huge mode a
+ * 2 MiB folio that does not fit falls back to 4 KiB pages first.
+ */
+TEST_F(fresh, device_pages_are_charged_to_the_faulting_cgroup)
+{
+	const long limit = 8 << 20, touch = 32 << 20;
+	static const struct { const char *how; __u32 mode; bool write; } cases[] = {
+		{ "page-mode faults", MMDEMO_BACKING_PAGE, false },
+		{ "pfn-mode faults", MMDEMO_BACKING_PFN, false },
+		{ "huge-mode faults", MMDEMO_BACKING_HUGE, false },
+		{ "write()", MMDEMO_BACKING_PAGE, true },
+	};
+	char controllers[256] = "";
+
+	if (self->capacity < (uint64_t)touch)
+		SKIP(return, "the device is smaller than 32 MiB");
+	if (access(CGROUP_ROOT "/cgroup.controllers", F_OK))
+		mount("cgroup2", CGROUP_ROOT, "cgroup2", 0, NULL);
+	if (read_line(CGROUP_ROOT "/cgroup.controllers", controllers, sizeof(controllers)))
+		SKIP(return, "no cgroup2 hierarchy at " CGROUP_ROOT);
+	if (!strstr(controllers, "memory"))
+		SKIP(return, "this kernel has no memory cgroup (CONFIG_MEMCG)");
+	ASSERT_EQ(0, write_file(CGROUP_ROOT "/cgroup.subtree_control", "+memory"));
+	rmdir(TEST_CGROUP);
+	ASSERT_EQ(0, mkdir(TEST_CGROUP, 0755));
+	ASSERT_EQ(0, write_file(TEST_CGROUP "/memory.max", "8388608"));
+	write_file(TEST_CGROUP "/memory.swap.max", "0");
+
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		long long kills = cgroup_value("memory.events", "oom_kill"), charged;
+		struct mmdemo_stats st;
+		int status;
+		pid_t pid;
+
+		if (cases[c].mode == MMDEMO_BACKING_HUGE && !(self->features & MMDEMO_FEATURE_HUGE))
+			continue;
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (!pid) {
+			static char chunk[64 << 10];
+			int fd = open(DEV_PATH, O_RDWR);
+			char *p;
+
+			if (write_file(TEST_CGROUP "/cgroup.procs", "0") || fd < 0 ||
+			    ioctl(fd, MMDEMO_IOC_SET_BACKING, &cases[c].mode))
+				_exit(2);
+			for (long off = 0; cases[c].write && off < touch; off += sizeof(chunk))
+				if (pwrite(fd, chunk, sizeof(chunk), off) != sizeof(chunk))
+					_exit(3);
+			p = mmap(NULL, touch, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+			if (p == MAP_FAILED)
+				_exit(4);
+			for (long off = 0; off < touch; off += page_size)
+				p[off] = 1;
+			_exit(0);
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+			TH_LOG("%s past memory.max: status %#x, not an OOM kill", cases[c].how, status);
+		EXPECT_EQ(kills + 1, cgroup_value("memory.events", "oom_kill")) TH_LOG("%s", cases[c].how);
+
+		/* The device did not grow past the limit, and what it has is charged there. */
+		st = get_stats(self->fd);
+		charged = cgroup_value("memory.current", NULL);
+		EXPECT_GE(limit, (long)(st.pages_resident * page_size)) TH_LOG("%s", cases[c].how);
+		EXPECT_LE((long long)(st.pages_resident * page_size), charged)
+			TH_LOG("%s: %llu pages resident, %lld bytes charged", cases[c].how,
+			       (unsigned long long)st.pages_resident, charged);
+		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
+		EXPECT_GT(1 << 20, cgroup_value("memory.current", NULL))
+			TH_LOG("%s: the charge stays after the pages are freed", cases[c].how);
+		TH_LOG("%s: killed with %llu pages resident, %lld bytes charged", cases[c].how,
+		       (unsigned long long)st.pages_resident, charged);
+	}
+	EXPECT_EQ(0, rmdir(TEST_CGROUP));
 }
 
 /*
