@@ -68,7 +68,7 @@ for k in "${kernels[@]}"; do
 		"$out/kmod/mmdemo.ko" "$params" --tool "$tool" \
 		--modules "$(module_tree "$out")" "${progs[@]}"
 
-	rm -f "$out/result" "$out/failures" "$out/kcsan"
+	rm -f "$out/result" "$out/failures" "$out/kcsan" "$out/oom"
 	MMDEMO_ACCEL=$accel "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" \
 		"$extra MMDEMO_FUZZ_SEED=$seed MMDEMO_FUZZ_SECONDS=$fuzz_secs" || true
 	read -r p f sk <"$out/result" || { p=0 f=1 sk=0; }
@@ -84,7 +84,8 @@ for k in "${kernels[@]}"; do
 	kcsan=$(sed -n 's/^mmdemo-vm: kcsan \(.*\)/\1/p' <<<"$log")
 	[ ! -s "$out/kcsan" ] || kcsan="${kcsan:+$kcsan, }$(cat "$out/kcsan")"
 	kcsan=${kcsan:+KCSAN: $kcsan}
-	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}${leaks:+; kmemleak: $leaks}${nth:+; fault injection: $nth points}${kcsan:+; $kcsan}")
+	oom=$(cat "$out/oom" 2>/dev/null || true)
+	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}${leaks:+; kmemleak: $leaks}${nth:+; fault injection: $nth points}${kcsan:+; $kcsan}${oom:+; $oom}")
 	[ "$f" -eq 0 ] || [ ! -s "$out/failures" ] ||
 		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done

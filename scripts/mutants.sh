@@ -8,7 +8,7 @@
 #
 #   mutants.sh [KERNEL [NAME...]]     default: 7.3, every mutant
 #
-# A mutant only a checker can see (kmemleak) names the kernel it needs.
+# A mutant only a checker can see (kmemleak, KCSAN) names the kernel it needs.
 #
 # The last line is "N mutants: K killed, S survived".  Logs and the killing
 # tests: build/mutants/NAME/{check.log,failures}.
