@@ -84,10 +84,13 @@ static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 
 #if KERNEL_VERSION(6, 5, 0) > LINUX_VERSION_CODE
 /*
- * 6.5 gave files without a page cache their own splice_read, built on
- * ->read_iter; before, the generic one did the same for them.
+ * 6.5 gave files without a page cache a splice_read that copies through
+ * ->read_iter.  The generic one before it lends the pipe the page itself
+ * and then wants a page-cache page (uptodate, with a mapping), which a
+ * device page is not: there splice(2) and sendfile(2) from the device
+ * fail with EINVAL instead, as for any file that cannot splice.
  */
-#define copy_splice_read	generic_file_splice_read
+#define copy_splice_read	NULL
 #endif
 
 #if KERNEL_VERSION(6, 19, 0) > LINUX_VERSION_CODE
