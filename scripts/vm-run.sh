@@ -147,7 +147,7 @@ kcsan_count() {
 	if [ -f "$1" ]; then grep -c 'BUG: KCSAN:' "$1" || true; else echo 0; fi
 }
 [ "$judged" = "$console" ] ||
-	echo "$(($(kcsan_count "$kcsan_ours") + $(kcsan_count "$kcsan_others"))) reports, $(kcsan_count "$kcsan_ours") naming mmdemo" \
+	echo "$(($(kcsan_count "$kcsan_ours") + $(kcsan_count "$kcsan_others"))) reports, $(kcsan_count "$kcsan_ours") racing in mmdemo" \
 		>"$logdir/kcsan"
 
 # An OOM kill prints a report with a stack dump.  A memory cgroup's kill
@@ -222,7 +222,7 @@ kcsan-*)
 esac
 if [ "$(kcsan_count "$kcsan_ours")" -ne 0 ]; then
 	failed=$((failed + 1))
-	problems+=("KCSAN: $(kcsan_count "$kcsan_ours") data races name mmdemo ($kcsan_ours)")
+	problems+=("KCSAN: $(kcsan_count "$kcsan_ours") data races in mmdemo code ($kcsan_ours)")
 elif grep -qE "$splat" "$judged"; then
 	failed=$((failed + 1))
 	problems+=("the kernel console shows a splat")
