@@ -627,10 +627,16 @@ static void op_madvise(struct worker *w)
 		{ MADV_POPULATE_READ, "POPULATE_READ" },
 		{ MADV_POPULATE_WRITE, "POPULATE_WRITE" },
 #endif
-		{ MADV_FREE, "FREE" },
+		{ MADV_FREE, "FREE" }, { MADV_REMOVE, "REMOVE" },
 	};
 	static const int errs[] = { EACCES, EAGAIN, EBADF, EBUSY, EFAULT, EINVAL, EIO,
 				    ENOMEM, EPERM, 0 };
+	/*
+	 * A hole punched with fallocate(), which the VFS does for no device:
+	 * fallocate(2)'s ENODEV, after madvise(2)'s own checks (EINVAL if
+	 * locked, EACCES unless shared and writable).  It never succeeds.
+	 */
+	static const int remove_errs[] = { EACCES, EINVAL, ENODEV, 0 };
 	struct map *m = some_map(w);
 	size_t a = pick(w, sizeof(advs) / sizeof(advs[0])), first, n;
 	int ret;
@@ -641,6 +647,13 @@ static void op_madvise(struct worker *w)
 	n = 1 + pick(w, m->pages - first);
 	note(w, "madvise %s %p pages %zu +%zu", advs[a].name, m->addr, first, n);
 	ret = madvise(m->addr + first * page_size, n * page_size, advs[a].advice);
+	if (advs[a].advice == MADV_REMOVE) {
+		if (!ret)
+			fail(w, "MADV_REMOVE worked on a device that cannot punch holes");
+		else
+			allowed(w, ret, remove_errs, "REMOVE");
+		return;
+	}
 	if (!allowed(w, ret, errs, advs[a].name))
 		return;
 	/* These set VMA flags, on part of the mapping if asked to. */
