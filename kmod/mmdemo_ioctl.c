@@ -210,7 +210,6 @@ long mmdemo_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct mmdemo_dev *dev = mmdemo_from_file(file);
 	void __user *argp = (void __user *)arg;
-
 	int ret;
 
 	ret = mmdemo_ioctl_permitted(file, cmd);
