@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Static checks of the module: checkpatch.pl --strict, sparse (C=2) and a
-# W=1 build with warnings as errors against each given kernel's headers, and
-# the rule that kernel-version guards live only in kmod/mmdemo_compat.h.
+# W=1 build with warnings as errors against each given kernel's headers,
+# the plain out-of-tree build (make -C KDIR M=kmod) against each, and the
+# rule that kernel-version guards live only in kmod/mmdemo_compat.h.
 #
 #   lint.sh KDIR...     and always the kernels build-kernel.sh makes (the
 #                       newest, and both debug ones: their checkers change
@@ -56,7 +57,20 @@ for kdir in "$@"; do
 	fi
 	# Kbuild only warns when its checker-valid.sh refuses the sparse.
 	grep -q '^  CHECK ' "$out/sparse.log" || { echo "lint: sparse ($sparse) did not run against $kdir" >&2; fail=1; }
+
+	# What DKMS and every tutorial run, with nothing else set, must build
+	# the module from a kmod/ that sits next to include/uapi/.
+	plain=$out/plain
+	mkdir -p "$plain/kmod" "$plain/include/uapi/linux"
+	cp kmod/*.[ch] kmod/Kbuild kmod/Makefile "$plain/kmod/"
+	cp include/uapi/linux/mmdemo.h "$plain/include/uapi/linux/"
+	if ! make -C "$kdir" M="$plain/kmod" >"$out/plain.log" 2>&1 ||
+		[ ! -f "$plain/kmod/mmdemo.ko" ]; then
+		cat "$out/plain.log" >&2
+		echo "lint: make -C $kdir M=.../kmod did not build mmdemo.ko" >&2
+		fail=1
+	fi
 done
 
-[ "$fail" -eq 0 ] && echo "lint: checkpatch, sparse ($sparse) and W=1 are clean (${#files[@]} files, $# kernels)"
+[ "$fail" -eq 0 ] && echo "lint: checkpatch, sparse ($sparse) and W=1 are clean (${#files[@]} files, $# kernels); make -C KDIR M=kmod builds mmdemo.ko against each"
 exit "$fail"
