@@ -110,6 +110,19 @@ static inline u64 mmdemo_size(struct mmdemo_dev *dev)
 	return (u64)READ_ONCE(dev->nr_pages) << PAGE_SHIFT;
 }
 
+/*
+ * With @page locked: whether it is still the device's page at @pgoff.  A
+ * shrink lowers the size first and then removes each page under its lock,
+ * so a page that passes this check under the lock cannot be removed before
+ * the caller unlocks it.
+ */
+static inline bool mmdemo_page_live(struct mmdemo_dev *dev, pgoff_t pgoff,
+				    struct page *page)
+{
+	return pgoff < READ_ONCE(dev->nr_pages) &&
+	       xa_load(&dev->pages, pgoff) == page;
+}
+
 /* mmdemo_pages.c: the page store */
 struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff);
 struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff,

@@ -162,8 +162,7 @@ static vm_fault_t mmdemo_page_mkwrite(struct vm_fault *vmf)
 
 	lock_page(page);
 	/* Removed by a shrink meanwhile: let the fault start again. */
-	if (vmf->pgoff >= READ_ONCE(dev->nr_pages) ||
-	    xa_load(&dev->pages, vmf->pgoff) != page) {
+	if (!mmdemo_page_live(dev, vmf->pgoff, page)) {
 		unlock_page(page);
 		return VM_FAULT_NOPAGE;
 	}
@@ -175,8 +174,8 @@ static vm_fault_t mmdemo_page_mkwrite(struct vm_fault *vmf)
 /*
  * The same for a PFN map, where the core has no page to lock.  If a clean
  * zaps the PTE after we unlock, the core sees the PTE changed and the
- * write faults again.  A page a shrink removed meanwhile is not marked:
- * the shrink has cleared its bit already, and zapped the PTE.
+ * write faults again.  A page a shrink is removing is not marked, as in
+ * ->page_mkwrite: the shrink clears its bit and zaps the PTE.
  */
 static vm_fault_t mmdemo_pfn_mkwrite(struct vm_fault *vmf)
 {
@@ -186,7 +185,7 @@ static vm_fault_t mmdemo_pfn_mkwrite(struct vm_fault *vmf)
 	if (!page)
 		return VM_FAULT_NOPAGE;
 	lock_page(page);
-	if (unlikely(xa_load(&dev->pages, vmf->pgoff) != page)) {
+	if (unlikely(!mmdemo_page_live(dev, vmf->pgoff, page))) {
 		unlock_page(page);
 		put_page(page);
 		return VM_FAULT_NOPAGE;
@@ -271,8 +270,7 @@ static vm_fault_t mmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 			continue;
 		/* The same checks as a fault, under the same lock. */
 		if (trylock_page(page)) {
-			if (pgoff < READ_ONCE(dev->nr_pages) &&
-			    xa_load(&dev->pages, pgoff) == page) {
+			if (mmdemo_page_live(dev, pgoff, page)) {
 				if (pfnmap)
 					vmf_insert_pfn(vma, addr, page_to_pfn(page));
 				else

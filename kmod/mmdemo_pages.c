@@ -252,8 +252,7 @@ struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first,
 		/* Pairs with smp_mb() in mmdemo_ioctl_resize(). */
 		smp_mb();
 	}
-	if (last < READ_ONCE(dev->nr_pages) &&
-	    xa_load(&dev->pages, last) == folio_page(folio, HPAGE_PMD_NR - 1))
+	if (mmdemo_page_live(dev, last, folio_page(folio, HPAGE_PMD_NR - 1)))
 		return folio;
 	folio_unlock(folio);
 	folio_put(folio);
