@@ -3,7 +3,7 @@
  * mmdemo_fuzz: random operations on /dev/mmdemo from several processes and
  * threads, checked all along against a model of the device's contents.
  *
- *   mmdemo_fuzz [-s SEED] [-t SECONDS] [-p PROCS] [-T THREADS]
+ *   mmdemo_fuzz [-s SEED] [-t SECONDS] [-p PROCS] [-T THREADS] [-u NOBODY]
  *
  * Defaults come from MMDEMO_FUZZ_SEED (else the clock), MMDEMO_FUZZ_SECONDS
  * (else 10), 3 processes and 2 threads each, the last process running as
