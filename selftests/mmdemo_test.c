@@ -269,20 +269,26 @@ static int read_line(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-/* A counter of /sys/kernel/debug/mmdemo/stats, or -1. */
-static long long debugfs_stat(const char *name)
+/* The value of the "@key value" line of @path, or -1. */
+static long long key_value(const char *path, const char *key)
 {
-	char line[128], key[64];
+	char line[128], k[64];
 	long long val = -1, v;
-	FILE *f = fopen("/sys/kernel/debug/mmdemo/stats", "r");
+	FILE *f = fopen(path, "r");
 
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
+		if (sscanf(line, "%63s %lld", k, &v) == 2 && !strcmp(k, key))
 			val = v;
 	fclose(f);
 	return val;
+}
+
+/* A counter of /sys/kernel/debug/mmdemo/stats, or -1. */
+static long long debugfs_stat(const char *name)
+{
+	return key_value("/sys/kernel/debug/mmdemo/stats", name);
 }
 
 static int unload_module(void)
@@ -2636,24 +2642,18 @@ TEST_F(fresh, unprivileged_users_may_use_the_device_but_not_stall_it)
 #define CGROUP_ROOT	"/sys/fs/cgroup"
 #define TEST_CGROUP	CGROUP_ROOT "/mmdemo-memcg"
 
-/* A "key value" line of a cgroup file, or -1. */
-static long long cgroup_value(const char *file, const char *key)
+/* The test cgroup's OOM kills so far, or -1. */
+static long long cgroup_oom_kills(void)
 {
-	char path[128], line[128], k[64];
-	long long val = -1, v;
-	FILE *f;
+	return key_value(TEST_CGROUP "/memory.events", "oom_kill");
+}
 
-	snprintf(path, sizeof(path), TEST_CGROUP "/%s", file);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof(line), f)) {
-		if (!key && sscanf(line, "%lld", &v) == 1)
-			val = v;
-		else if (key && sscanf(line, "%63s %lld", k, &v) == 2 && !strcmp(k, key))
-			val = v;
-	}
-	if (f)
-		fclose(f);
-	return val;
+/* The bytes charged to the test cgroup, or -1. */
+static long long cgroup_charged(void)
+{
+	char buf[32];
+
+	return read_line(TEST_CGROUP "/memory.current", buf, sizeof(buf)) ? -1 : atoll(buf);
 }
 
 /*
@@ -2691,7 +2691,7 @@ TEST_F(fresh, device_pages_are_charged_to_the_faulting_cgroup)
 	write_file(TEST_CGROUP "/memory.swap.max", "0");
 
 	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
-		long long kills = cgroup_value("memory.events", "oom_kill"), charged;
+		long long kills = cgroup_oom_kills(), charged;
 		struct mmdemo_stats st;
 		int status;
 		pid_t pid;
@@ -2722,17 +2722,17 @@ TEST_F(fresh, device_pages_are_charged_to_the_faulting_cgroup)
 		ASSERT_EQ(pid, waitpid(pid, &status, 0));
 		EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
 			TH_LOG("%s past memory.max: status %#x, not an OOM kill", cases[c].how, status);
-		EXPECT_EQ(kills + 1, cgroup_value("memory.events", "oom_kill")) TH_LOG("%s", cases[c].how);
+		EXPECT_EQ(kills + 1, cgroup_oom_kills()) TH_LOG("%s", cases[c].how);
 
 		/* The device did not grow past the limit, and what it has is charged there. */
 		st = get_stats(self->fd);
-		charged = cgroup_value("memory.current", NULL);
+		charged = cgroup_charged();
 		EXPECT_GE(limit, (long)(st.pages_resident * page_size)) TH_LOG("%s", cases[c].how);
 		EXPECT_LE((long long)(st.pages_resident * page_size), charged)
 			TH_LOG("%s: %llu pages resident, %lld bytes charged", cases[c].how,
 			       (unsigned long long)st.pages_resident, charged);
 		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
-		EXPECT_GT(1 << 20, cgroup_value("memory.current", NULL))
+		EXPECT_GT(1 << 20, cgroup_charged())
 			TH_LOG("%s: the charge stays after the pages are freed", cases[c].how);
 		TH_LOG("%s: killed with %llu pages resident, %lld bytes charged", cases[c].how,
 		       (unsigned long long)st.pages_resident, charged);
