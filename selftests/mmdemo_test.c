@@ -572,10 +572,10 @@ static long free_pages_now(void)
 }
 
 /*
- * free_pages_now() once the frees earlier tests left behind (RCU, KASAN's
- * quarantine) have stopped moving it: two reads 100 ms apart within 16
- * pages, for at most 3 s.  Otherwise memory freed late while a test
- * touches its pages hides some of the pages the device took.
+ * free_pages_now() once the frees and allocations other work leaves
+ * behind (RCU, KASAN's quarantine, kernel threads) have stopped moving it:
+ * two reads 100 ms apart within 16 pages, for at most 3 s.  Otherwise
+ * memory moving meanwhile is counted as the device's, either way.
  */
 static long free_pages_settled(void)
 {
@@ -610,11 +610,11 @@ TEST_F(mmdemo, reset_gives_every_page_back_to_the_kernel)
 	ASSERT_NE(MAP_FAILED, p);
 	for (long i = 0; i < n; i++)
 		p[i * page_size] = 1;
-	free1 = free_pages_now();
+	free1 = free_pages_settled();
 	EXPECT_LE(n - slack, free0 - free1) TH_LOG("the device took %ld pages", free0 - free1);
 	ASSERT_EQ(0, munmap(p, n * page_size));
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
-	free2 = free_pages_now();
+	free2 = free_pages_settled();
 	EXPECT_GE(free2, free0 - slack) TH_LOG("%ld of %ld pages did not come back",
 					       free0 - free2, n);
 }
@@ -2513,14 +2513,14 @@ TEST_F(fresh, unload_gives_every_page_back_to_the_kernel)
 		ASSERT_NE(MAP_FAILED, p);
 		for (long i = 0; i < n; i++)
 			p[i * page_size] = 1;
-		free1 = free_pages_now();
+		free1 = free_pages_settled();
 		huge = debugfs_stat("huge_faults");
 		EXPECT_LE(n - slack, free0 - free1) TH_LOG("%s: the device took %ld pages",
 							   names[mode], free0 - free1);
 		ASSERT_EQ(0, munmap(p, n * page_size));
 		close(fd);
 		ASSERT_EQ(0, unload_module());
-		free2 = free_pages_now();
+		free2 = free_pages_settled();
 		EXPECT_GE(free2, free0 - slack) TH_LOG("%s: %ld of %ld pages did not come back after rmmod",
 						       names[mode], free0 - free2, n);
 		ASSERT_EQ(0, load_module(ko, params));
