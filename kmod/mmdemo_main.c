@@ -282,3 +282,6 @@ module_exit(mmdemo_exit);
 MODULE_DESCRIPTION("On-demand device memory mapped by a fault handler");
 MODULE_AUTHOR("The mmdemo authors");
 MODULE_LICENSE("GPL");
+#ifdef MMDEMO_VERSION
+MODULE_VERSION(MMDEMO_VERSION);
+#endif

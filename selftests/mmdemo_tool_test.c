@@ -682,6 +682,36 @@ TEST_F(tool, info_names_the_kernel_interface_of_this_kernel)
 				    "huge mode        pfn")) TH_LOG("%s", r->out);
 }
 
+/*
+ * One project version: the tool, its library and the loaded module
+ * (modinfo's "version:", which sysfs shows) all say the same, as do
+ * --version and info.
+ */
+TEST_F(tool, versions_of_tool_library_and_module_agree)
+{
+	struct run *r = self->r;
+	char modver[64] = "", line[128];
+	FILE *f = fopen("/sys/module/mmdemo/version", "r");
+
+	ASSERT_NE(NULL, f);
+	ASSERT_NE(NULL, fgets(modver, sizeof(modver), f));
+	fclose(f);
+	modver[strcspn(modver, "\n")] = 0;
+	ASSERT_LT(0, strlen(modver));
+
+	ASSERT_EQ(0, tool(r, "--version", NULL)) TH_LOG("%s", r->err);
+	snprintf(line, sizeof(line), "mmdemo %s (interface version %d)\n"
+		 "libmmdemo %s\nmodule %s (interface version %d)\n",
+		 modver, MMDEMO_API_VERSION, modver, modver, MMDEMO_API_VERSION);
+	EXPECT_STREQ(line, r->out);
+	ASSERT_EQ(0, tool(r, "info", "--json", NULL)) TH_LOG("%s", r->err);
+	EXPECT_STREQ(modver, jv_str(r->json, "version", ""));
+	EXPECT_STREQ(modver, jv_str(r->json, "library_version", ""));
+	EXPECT_STREQ(modver, jv_str(r->json, "module_version", ""));
+	/* The interface is what this tool needs: no warning. */
+	EXPECT_STREQ("", r->err);
+}
+
 TEST_F(tool, bad_arguments_get_one_clear_line_and_status_2)
 {
 	struct run *r = self->r;
@@ -745,6 +775,15 @@ TEST_F(tool, load_and_unload_through_libkmod)
 		EXPECT_EQ(0, tool(r, "load", "mmdemo", NULL)) TH_LOG("%s", r->err);
 		EXPECT_EQ(0, access(DEV_PATH, F_OK));
 		EXPECT_EQ(0, tool(r, "unload", NULL)) TH_LOG("%s", r->err);
+	} else {
+		struct utsname u;
+
+		/* Not installed: the error names this kernel and the ways to install. */
+		ASSERT_EQ(0, uname(&u));
+		EXPECT_EQ(1, tool(r, "load", "mmdemo", NULL));
+		EXPECT_NE(NULL, strstr(r->err, u.release)) TH_LOG("%s", r->err);
+		EXPECT_NE(NULL, strstr(r->err, "make install")) TH_LOG("%s", r->err);
+		EXPECT_NE(NULL, strstr(r->err, "mmdemo-dkms")) TH_LOG("%s", r->err);
 	}
 	EXPECT_EQ(1, tool(r, "load", "no_such_module_xyz", NULL));
 	EXPECT_NE(NULL, strstr(r->err, "no_such_module_xyz")) TH_LOG("%s", r->err);

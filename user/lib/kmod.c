@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libkmod.h>
 
@@ -146,4 +147,38 @@ const char *mmdemo_unload_strerror(int err)
 	default:
 		return strerror(-err);
 	}
+}
+
+const char *mmdemo_version(void)
+{
+	return MMDEMO_VERSION;
+}
+
+int mmdemo_module_version(char *buf, size_t size)
+{
+	char path[64];
+	size_t len;
+	FILE *f;
+	int ret = 0;
+
+	if (!size)
+		return -ERANGE;
+	snprintf(path, sizeof(path), "/sys/module/%s", MMDEMO_MODULE_NAME);
+	if (access(path, F_OK))
+		return -errno;
+	snprintf(path, sizeof(path), "/sys/module/%s/version", MMDEMO_MODULE_NAME);
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? -ENODATA : -errno;
+	if (!fgets(buf, (int)size, f))
+		ret = ferror(f) ? -EIO : -ENODATA;
+	fclose(f);
+	if (ret)
+		return ret;
+	len = strlen(buf);
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = 0;
+	else if (len + 1 == size)
+		return -ERANGE;
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <linux/mmdemo.h>
 
 #include "parse.h"
+#include "version.h"
 #include "unit.h"
 
 static void test_sizes(void)
@@ -128,11 +129,25 @@ static void test_names(void)
 	CHECK_STR(errno_name(4000, buf, sizeof(buf)), "errno 4000");
 }
 
+/* An older module's interface gets one warning that says what to do. */
+static void test_interface_warning(void)
+{
+	char buf[256];
+
+	CHECK(interface_warning(MMDEMO_API_VERSION, buf, sizeof(buf)) == 0);
+	CHECK(interface_warning(MMDEMO_API_VERSION + 1, buf, sizeof(buf)) == 0);
+	CHECK(interface_warning(MMDEMO_API_VERSION - 1, buf, sizeof(buf)) == 1);
+	CHECK(strstr(buf, "interface version 4; this mmdemo (" MMDEMO_VERSION ") needs 5"));
+	CHECK(strstr(buf, "sudo mmdemo load"));
+	CHECK_STR(mmdemo_version(), MMDEMO_VERSION);
+}
+
 int main(void)
 {
 	test_sizes();
 	test_numbers();
 	test_patterns();
 	test_names();
+	test_interface_warning();
 	return unit_result("test_parse");
 }

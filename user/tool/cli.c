@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "version.h"
 
 int cli_getopt(struct cli *cli, const struct cmd *cmd, int argc, char **argv,
 	       const char *shortopts, const struct option *longopts)
@@ -115,19 +118,42 @@ int cli_check_range(struct cli *cli, struct mmdemo_dev *dev, uint64_t offset, ui
 	return 0;
 }
 
+/* Why this user may not open the node, and what would let them. */
+static int fail_permission(struct cli *cli)
+{
+	struct group *gr;
+	struct stat st;
+
+	if (stat(cli->device, &st))
+		return cli_fail(cli, "%s: permission denied", cli->device);
+	gr = st.st_gid ? getgrgid(st.st_gid) : NULL;
+	if (!gr)
+		return cli_fail(cli, "%s: permission denied (mode %04o, for root only: "
+				"run as root; installed from a package or with 'make install', "
+				"its udev rule gives it to group '%s')", cli->device,
+				st.st_mode & 07777, MMDEMO_MODULE_NAME);
+	return cli_fail(cli, "%s: permission denied (mode %04o, group '%s', which you "
+			"are not in: ask for 'sudo usermod -aG %s USER', then log in again)",
+			cli->device, st.st_mode & 07777, gr->gr_name, gr->gr_name);
+}
+
 int cli_open(struct cli *cli, int oflags, struct mmdemo_dev **dev)
 {
+	struct mmdemo_info info;
+	char why[256];
 	int err = mmdemo_dev_open(cli->device, oflags, dev);
 
-	if (!err)
+	if (!err) {
+		if (!mmdemo_dev_info(*dev, &info) &&
+		    interface_warning(info.version, why, sizeof(why)))
+			fprintf(stderr, "mmdemo: warning: %s\n", why);
 		return 0;
+	}
 	if (err == -ENOENT)
 		return cli_fail(cli, "%s does not exist: load the module first "
-				"('sudo mmdemo load')", cli->device);
+				"('sudo mmdemo load' or 'sudo modprobe mmdemo')", cli->device);
 	if (err == -EACCES)
-		return cli_fail(cli, "%s: permission denied (it is mode 0600 by "
-				"default: run as root, or load with mode=0666)",
-				cli->device);
+		return fail_permission(cli);
 	return cli_fail(cli, "%s: %s", cli->device, strerror(-err));
 }
 

@@ -11,8 +11,6 @@
 #include "libmmdemo.h"
 #include "parse.h"
 
-#define MMDEMO_VERSION	"0.1.0"
-
 struct cli {
 	const char *cmd;	/* the subcommand being run */
 	const char *device;	/* --device, default MMDEMO_DEV_PATH */

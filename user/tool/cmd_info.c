@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "version.h"
 
 static const char info_help[] =
 "Usage: mmdemo info [--json] [--device PATH]\n"
@@ -15,7 +16,8 @@ static const char info_help[] =
 "with THP) and whether its 2 MiB entries are page-backed (6.15+), and\n"
 "whether faults run under the per-VMA lock (6.7+); and its statistics\n"
 "since load or the last reset: faults served, pages allocated and\n"
-"resident, live VMAs and mmap() calls.\n";
+"resident, live VMAs and mmap() calls.  First, the versions of this tool,\n"
+"its library and the loaded module (as 'mmdemo --version').\n";
 
 static int run_info(struct cli *cli, int argc, char **argv)
 {
@@ -24,6 +26,8 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	struct mmdemo_dev *dev;
 	uint32_t feat = 0;
 	const char *hook, *huge;
+	struct versions v;
+	char modver[96];
 	int c, err;
 
 	c = cli_no_args(cli, &cmd_info, argc, argv);
@@ -39,6 +43,8 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	mmdemo_dev_close(dev);
 	if (err)
 		return cli_fail(cli, "ioctl: %s", strerror(-err));
+	versions_get(cli->device, &v);
+	versions_module(&v, modver, sizeof(modver));
 	hook = feat & MMDEMO_FEATURE_MMAP_PREPARE ? "mmap_prepare" : "mmap";
 	huge = !(feat & MMDEMO_FEATURE_HUGE) ? "unavailable" :
 	       feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ? "page-backed" : "pfn";
@@ -47,6 +53,9 @@ static int run_info(struct cli *cli, int argc, char **argv)
 		json_object_begin(&cli->j, NULL);
 		json_string(&cli->j, "command", "info");
 		json_string(&cli->j, "device", cli->device);
+		json_string(&cli->j, "version", v.tool);
+		json_string(&cli->j, "library_version", v.library);
+		json_string(&cli->j, "module_version", modver);
 		json_u64(&cli->j, "size", info.size);
 		json_u64(&cli->j, "page_size", info.page_size);
 		json_u64(&cli->j, "pages", info.size / info.page_size);
@@ -59,6 +68,8 @@ static int run_info(struct cli *cli, int argc, char **argv)
 		json_object_end(&cli->j);
 		return 0;
 	}
+	say(cli, "versions         mmdemo %s, libmmdemo %s, module %s", v.tool, v.library,
+	    modver);
 	say(cli, "device           %s", cli->device);
 	say(cli, "size             %llu kB (%llu pages of %u bytes)",
 	    (unsigned long long)info.size / 1024,

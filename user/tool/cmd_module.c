@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -57,6 +58,21 @@ static const char *default_module(char *buf, size_t len)
 	return MMDEMO_MODULE_NAME;
 }
 
+/* No such file, or no module of that name for the running kernel. */
+static int fail_not_found(struct cli *cli, const char *what)
+{
+	struct utsname u;
+
+	if (strchr(what, '/') || strstr(what, ".ko"))
+		return cli_fail(cli, "could not insert module %s: no such file", what);
+	if (uname(&u))
+		strcpy(u.release, "?");
+	return cli_fail(cli, "no module '%s' for Linux %s in /lib/modules/%s: install it "
+			"with 'sudo make install' in the mmdemo source, or the mmdemo-dkms "
+			"package (with linux-headers-%s), or give the path of an mmdemo.ko "
+			"built for this kernel", what, u.release, u.release, u.release);
+}
+
 static int run_load(struct cli *cli, int argc, char **argv)
 {
 	char params[512] = "", pathbuf[PATH_MAX + 32];
@@ -90,6 +106,8 @@ static int run_load(struct cli *cli, int argc, char **argv)
 	err = mmdemo_kmod_load(kmod, what, params);
 	if (err) {
 		mmdemo_kmod_free(kmod);
+		if (err == -ENOENT)
+			return fail_not_found(cli, what);
 		return cli_fail(cli, "could not insert module %s: %s", what,
 				mmdemo_load_strerror(err));
 	}

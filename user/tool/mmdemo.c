@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "share.h"
+#include "version.h"
 
 static const struct cmd *const commands[] = {
 	&cmd_load, &cmd_unload, &cmd_status, &cmd_info, &cmd_faults,
@@ -60,8 +61,10 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
-		printf("mmdemo %s (interface version %d)\n", MMDEMO_VERSION,
-		       MMDEMO_API_VERSION);
+		struct versions v;
+
+		versions_get(MMDEMO_DEV_PATH, &v);
+		versions_print(&v, stdout);
 		return 0;
 	}
 	/* Internal: the unrelated process of 'mmdemo share'. */

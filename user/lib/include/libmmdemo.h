@@ -87,6 +87,15 @@ struct mmdemo_module_state {
 
 int mmdemo_kmod_state(struct mmdemo_kmod *kmod, struct mmdemo_module_state *st);
 
+/*
+ * Since LIBMMDEMO_4.  The project version of this library ("0.1.0"), and
+ * the version of the loaded module (its MODULE_VERSION) into @buf:
+ * -ENOENT if the module is not loaded, -ENODATA if it has no version (a
+ * module built in a kernel tree), -ERANGE if @size is too small.
+ */
+const char *mmdemo_version(void);
+int mmdemo_module_version(char *buf, size_t size);
+
 /* The words insmod(8) and rmmod(8) use for a failed load or unload. */
 const char *mmdemo_load_strerror(int err);
 const char *mmdemo_unload_strerror(int err);
