@@ -8,7 +8,8 @@
 #
 # For each such kernel: dkms add, dkms build -k KVER, dkms install -k
 # KVER; then dkms status must list each as installed, modinfo of each
-# installed module must carry the project version, and after
+# installed module must carry the project version and DKMS's signature,
+# and after
 # dkms remove --all no dkms entry, no tree under /var/lib/dkms and no
 # module file may be left.  Needs root and dkms (install-deps.sh).
 set -euo pipefail
@@ -57,7 +58,11 @@ for k in "${kernels[@]}"; do
 	[ "$got" = "$version" ] || die "$ko says version '$got', the project $version"
 	/sbin/modinfo -k "$k" -n mmdemo | grep -q "/updates/dkms/mmdemo.ko" ||
 		die "modprobe would not find mmdemo for $k (depmod did not run?)"
-	echo "dkms-check: $k: built and installed in $((SECONDS - t0)) s: $ko, version $got"
+	# Debian's DKMS signs what it builds with its MOK key (made with
+	# openssl on first use): what a Secure Boot machine enrolls.
+	signer=$(/sbin/modinfo -F signer "$ko")
+	[ -n "$signer" ] || die "DKMS did not sign $ko (is openssl installed?)"
+	echo "dkms-check: $k: built and installed in $((SECONDS - t0)) s: $ko, version $got, signed by '$signer'"
 done
 status=$(dkms status mmdemo/"$version")
 echo "$status" | sed 's/^/dkms-check: status: /'
