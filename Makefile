@@ -8,7 +8,8 @@
 #   make bench             'mmdemo bench' in a VM with two parallel vCPUs;
 #                          writes build/bench/<kernel>/bench.svg
 #   make check             install what is missing, lint, host unit tests, then
-#                          the selftests in a VM on every kernel in KERNELS
+#                          the selftests in a VM on every kernel in KERNELS,
+#                          then make package-test
 #   make fuzz              only mmdemo_fuzz, on FUZZ_KERNEL (default debug-7.3),
 #                          for SECONDS (default 60) with SEED (default: new)
 #   make mutants           the suite against each one-line bug of
@@ -20,6 +21,18 @@
 #                          7.3, debug-6.12 and debug-7.3 (KASAN, lockdep,
 #                          kmemleak...), kcsan-7.3 (the data-race detector)
 #   make deps              install missing Debian packages (as root)
+#
+# On a real machine (see README, Install):
+#   make install           module (for KDIR's kernel, in updates/), tool,
+#                          library, headers, man pages, udev rule, modprobe.d
+#                          file; PREFIX (/usr/local), DESTDIR, KDIR
+#   make uninstall         removes exactly what install put down
+#   make sign              sign kmod/mmdemo.ko with SIGN_KEY and SIGN_CERT
+#                          (default: DKMS's MOK, /var/lib/dkms/mok.*)
+#   make dkms-source       the module's source in DESTDIR/usr/src/mmdemo-VERSION
+#   make deb               the Debian packages in build/deb, lintian-checked
+#   make package-test      install, DKMS, signing, packages, and the packages
+#                          in a Debian 12 VM with systemd and udev
 #   make clean
 #
 # KERNELS: Debian kernel releases and/or kernels we build: 7.3, debug-6.12
@@ -29,6 +42,10 @@
 # KSFT_DIR: tools/testing/selftests of any kernel source, instead of Debian's.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+PREFIX ?= /usr/local
+DESTDIR ?=
+SIGN_KEY ?= /var/lib/dkms/mok.key
+SIGN_CERT ?= /var/lib/dkms/mok.pub
 KERNELS ?=
 DEMO_KERNEL ?=
 FUZZ_KERNEL ?= debug-7.3
@@ -64,6 +81,31 @@ selftests:
 deps:
 	scripts/install-deps.sh
 
+install: module user
+	KDIR=$(KDIR) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) scripts/install.sh install
+
+uninstall:
+	KDIR=$(KDIR) PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) scripts/install.sh uninstall
+
+dkms-source:
+	DESTDIR=$(DESTDIR) scripts/install.sh dkms-source
+
+# The kernel's own signing tool, with a key you give (DKMS's by default,
+# the one Secure Boot machines enroll with mokutil: see README).
+sign: module
+	@test -r $(SIGN_KEY) && test -r $(SIGN_CERT) || { \
+		echo "make sign: no key $(SIGN_KEY) or certificate $(SIGN_CERT):" >&2; \
+		echo "make sign: pass SIGN_KEY=key.pem SIGN_CERT=cert.der (see README, Secure Boot)" >&2; \
+		exit 1; }
+	$(KDIR)/scripts/sign-file sha256 $(SIGN_KEY) $(SIGN_CERT) kmod/mmdemo.ko
+	@echo "signed kmod/mmdemo.ko: $$(/sbin/modinfo -F signer kmod/mmdemo.ko)"
+
+deb: deps
+	scripts/build-debs.sh
+
+package-test: deps
+	scripts/package-test.sh
+
 lint: deps
 	scripts/lint.sh $(LINT_KDIRS)
 
@@ -90,7 +132,7 @@ check: deps
 	$(MAKE) user
 	$(MAKE) -C user check
 	$(MAKE) selftests
-	scripts/check.sh $(KERNELS)
+	scripts/check.sh --packages $(KERNELS)
 
 fuzz: deps
 	$(MAKE) selftests
@@ -111,4 +153,5 @@ clean:
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module user selftests demo bench deps lint intree kernels debug-kernel check fuzz mutants clean help
+.PHONY: all module user selftests demo bench deps lint intree kernels debug-kernel check fuzz \
+	mutants clean help install uninstall dkms-source sign deb package-test

@@ -69,10 +69,14 @@ fi
 note "building kernel $name from $(source_version "$src") in $out (minutes the first time)"
 {
 	"${kmake[@]}" tinyconfig
-	echo "CONFIG_LOCALVERSION=\"$localversion\"" >"$out/localversion.config"
+	# Not named localversion*: scripts/setlocalversion appends the contents
+	# of every such file in the build directory to the release, which
+	# made uname -r "7.3.4CONFIG_LOCALVERSION=-mmdemo-mmdemo".
+	rm -f "$out/localversion.config"
+	echo "CONFIG_LOCALVERSION=\"$localversion\"" >"$out/release.fragment"
 	# -n: anything the fragments do not ask for stays off, as in tinyconfig.
 	(cd "$src" && ARCH=x86_64 scripts/kconfig/merge_config.sh -n -O "$out" \
-		"$out/.config" "${fragments[@]}" "$out/localversion.config")
+		"$out/.config" "${fragments[@]}" "$out/release.fragment")
 	# "modules" also writes Module.symvers, which external modules link against.
 	"${kmake[@]}" bzImage modules
 } >"$out/build.log" 2>&1 || { tail -30 "$out/build.log" >&2; die "kernel $name failed to build; log: $out/build.log"; }

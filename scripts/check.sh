@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs the selftests in a VM for each kernel and sums the results.
 #
-#   check.sh [KERNEL...]
+#   check.sh [--packages] [KERNEL...]
 #
 # KERNEL is a Debian kernel release with image and headers installed
 # (6.12.117+deb12-amd64), or a kernel build-kernel.sh builds: 7.3,
@@ -10,7 +10,9 @@
 # installed 6.1 and 6.12 kernels, then all four of those.  For each: say
 # which source it came from, build the module against its headers
 # (W=1, warnings are errors), build an initramfs, boot it, judge it.
-# The last line is "N passed, M failed, K skipped" over all kernels.
+# --packages: then package-test.sh (install, DKMS, the Debian packages in
+# a Debian guest), counted with the rest.
+# The last line is "N passed, M failed, K skipped" over all of it.
 #
 # Environment: MMDEMO_TESTS, the test programs to run (default: all of
 # them); MMDEMO_FUZZ_SEED (default: a fresh one, printed) and
@@ -36,6 +38,11 @@ done
 seed=${MMDEMO_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 note "fuzz seed $seed (rerun with: make fuzz SEED=$seed)"
 [ -x "$tool" ] || die "$tool is missing: run 'make user' first"
+packages=
+if [ "${1:-}" = --packages ]; then
+	packages=1
+	shift
+fi
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(default_kernels)
 gen_init_cpio=$(gen_init_cpio "$src")
@@ -89,6 +96,15 @@ for k in "${kernels[@]}"; do
 	[ "$f" -eq 0 ] || [ ! -s "$out/failures" ] ||
 		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done
+
+# The packages, install and DKMS: make package-test, counted with the rest.
+if [ -n "$packages" ]; then
+	"$here/package-test.sh" "$build/package-test" || true
+	read -r p f sk <"$build/package-test/result" || { p=0 f=1 sk=0; }
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("packages (install, DKMS, sign, lintian, Debian 12 guest): $p passed, $f failed")
+fi
 
 echo
 printf '%s\n' "${summary[@]}"

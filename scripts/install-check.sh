@@ -13,7 +13,7 @@ top=$(cd "$here/.." && pwd)
 
 KDIR=${1:?usage: install-check.sh KDIR}
 export KDIR
-kver=$(make -s --no-print-directory -C "$KDIR" kernelrelease)
+kver=$(kernel_release "$KDIR")
 version=$(cat "$top/VERSION")
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT

@@ -30,6 +30,9 @@ pkgs=(
 	rsync
 	# libmmdemo loads the module with libkmod
 	libkmod-dev
+	# packaging: DKMS, the Debian packages and lintian, make sign's test
+	# key, and the Debian guest they are installed in
+	dkms dh-dkms debhelper dpkg-dev lintian openssl debootstrap e2fsprogs
 )
 
 missing=()

@@ -51,8 +51,7 @@ if [ "$action" = dkms-source ]; then
 fi
 
 [ -f "$KDIR/Makefile" ] || die "no kernel build tree at KDIR=$KDIR (install linux-headers-$(uname -r) or pass KDIR=)"
-kver=$(make -s --no-print-directory -C "$KDIR" kernelrelease 2>/dev/null) ||
-	die "cannot tell the kernel release of KDIR=$KDIR"
+kver=$(kernel_release "$KDIR")
 moddir=$DESTDIR/lib/modules/$kver/updates
 user_make=(make -s --no-print-directory -C "$top/user" PREFIX="$PREFIX" DESTDIR="$DESTDIR")
 

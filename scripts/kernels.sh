@@ -109,6 +109,8 @@ build_module() {
 	mkdir -p "$out/kmod"
 	echo "$kmod" >"$out/kmod/.mmdemo-source"
 	cp -p "$kmod"/*.[ch] "$kmod/Kbuild" "$kmod/Makefile" "$out/kmod/"
+	# Kbuild reads the project version from ../VERSION.
+	cp -p "$top/VERSION" "$out/"
 	note "$(basename "$out"): building the module (W=1, warnings are errors)"
 	if ! make -s -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
 		KCFLAGS=-Werror >"$out/kmod-build.log" 2>&1 ||

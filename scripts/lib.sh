@@ -3,7 +3,8 @@
 
 # Everything built outside the clone (kernel sources, test kernels, tools)
 # lives here, so a fresh clone reuses it.
-MMDEMO_CACHE=${MMDEMO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/mmdemo}
+# (HOME may be unset, as in a systemd service: ~ then asks the passwd file.)
+MMDEMO_CACHE=${MMDEMO_CACHE:-${XDG_CACHE_HOME:-${HOME:-~}/.cache}/mmdemo}
 
 # The kernel sources mmdemo is built and tested against.  6.12 is Debian 12's
 # own linux-source-6.12 (installed by install-deps.sh); the newest series is
@@ -13,6 +14,12 @@ STABLE_SERIES=6.12
 NEWEST_SERIES=7.3
 NEWEST_SUITE=trixie-backports
 NEWEST_MIRROR=http://deb.debian.org/debian
+
+# Kernel splats that fail a VM run even when every test passed.  KASAN and
+# KFENCE reports start with "BUG:", lockdep's with "WARNING:" (or "INFO:"
+# once it has switched itself off); bare "lockdep" would also match the
+# boot banner "RCU lockdep checking is enabled".
+KERNEL_SPLAT='BUG:|WARNING:|Oops|Call Trace|KASAN:|KFENCE:|INFO: |Kernel panic'
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
 note() { echo "${0##*/}: $*" >&2; }
@@ -38,6 +45,15 @@ built_kernel_series() {
 # one from this suite's source package when the installed one is refused.
 SPARSE_SUITE=sid
 DEBIAN_KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# kernel_release KDIR: the release a kernel build tree's modules are for,
+# as uname -r says it and /lib/modules names it.  Not 'make kernelrelease':
+# Debian's 6.1 headers answer that with the upstream version (6.1.192 for
+# 6.1.0-57-amd64).
+kernel_release() {
+	sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' "$1/include/generated/utsrelease.h" 2>/dev/null |
+		grep . || die "cannot tell the kernel release of $1 (no include/generated/utsrelease.h)"
+}
 
 # private_apt DIR TOOL ARGS...: apt-get or apt-cache with a sources list,
 # lists directory and cache of their own under DIR, so that the host's

@@ -27,11 +27,7 @@ mkdir -p "$logdir"
 console=$logdir/console.log tests=$logdir/tests.log qlog=$logdir/qemu.log
 rm -f "$logdir/console.boot-failure.log"
 
-# Kernel splats that fail a run even when every test passed.  KASAN and
-# KFENCE reports start with "BUG:", lockdep's with "WARNING:" (or "INFO:"
-# once it has switched itself off); bare "lockdep" would also match the
-# boot banner "RCU lockdep checking is enabled".
-splat='BUG:|WARNING:|Oops|Call Trace|KASAN:|KFENCE:|INFO: |Kernel panic'
+splat=$KERNEL_SPLAT
 
 cpu=max accel_opts=$accel
 [ "$accel" = kvm ] && cpu=host
