@@ -21,6 +21,7 @@
 #                          7.3, debug-6.12 and debug-7.3 (KASAN, lockdep,
 #                          kmemleak...), kcsan-7.3 (the data-race detector)
 #   make deps              install missing Debian packages (as root)
+#   make clean
 #
 # On a real machine (see README, Install):
 #   make install           module (for KDIR's kernel, in updates/), tool,
@@ -33,7 +34,6 @@
 #   make deb               the Debian packages in build/deb, lintian-checked
 #   make package-test      install, DKMS, signing, packages, and the packages
 #                          in a Debian 12 VM with systemd and udev
-#   make clean
 #
 # KERNELS: Debian kernel releases and/or kernels we build: 7.3, debug-6.12
 # ("debug"), debug-7.3, kcsan-7.3 (default: newest installed Debian 6.1 and
