@@ -4,7 +4,7 @@
 # filesystem from debootstrap with systemd, udev, DKMS and the headers of
 # the guest's own kernel, as an ext4 image, plus that kernel and its
 # initramfs to boot it with.  Prints the directory holding rootfs.img,
-# vmlinuz and initrd.img.
+# vmlinuz and initrd.img, and nothing else on standard output.
 #
 #   debian-guest.sh
 #
@@ -71,7 +71,7 @@ rm -rf "$root/var/cache/apt/archives/"*.deb
 cp -L "$root/vmlinuz" "$dir/vmlinuz"
 cp -L "$root/initrd.img" "$dir/initrd.img"
 basename "$(readlink -f "$root/vmlinuz")" | sed 's/^vmlinuz-//' >"$dir/kernel-release"
-mkfs.ext4 -q -F -L mmdemo-root -d "$root" "$dir/rootfs.img" 4G ||
+mkfs.ext4 -q -F -L mmdemo-root -d "$root" "$dir/rootfs.img" 4G >/dev/null ||
 	die "cannot make $dir/rootfs.img"
 rm -rf "$root"
 echo "$key" >"$dir/key"
