@@ -104,10 +104,11 @@ build_module() {
 	local kdir=$1 out=$2 kmod=${MMDEMO_KMOD:-$top/kmod}
 
 	# Sources copied with their times build incrementally, but objects of
-	# other sources (a mutant's) may look newer than ours: start over then.
-	[ "$(cat "$out/kmod/.mmdemo-source" 2>/dev/null)" = "$kmod" ] || rm -rf "$out/kmod"
+	# other sources (a mutant's) may look newer than ours, and those of
+	# another kernel tree make 7.x refuse the directory: start over then.
+	[ "$(cat "$out/kmod/.mmdemo-source" 2>/dev/null)" = "$kmod $kdir" ] || rm -rf "$out/kmod"
 	mkdir -p "$out/kmod"
-	echo "$kmod" >"$out/kmod/.mmdemo-source"
+	echo "$kmod $kdir" >"$out/kmod/.mmdemo-source"
 	cp -p "$kmod"/*.[ch] "$kmod/Kbuild" "$kmod/Makefile" "$out/kmod/"
 	# Kbuild reads the project version from ../VERSION.
 	cp -p "$top/VERSION" "$out/"
