@@ -476,43 +476,52 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
 	ASSERT_EQ(0, tool(r, "bench", "--json", "--pages", "64", "--repeat", "1",
 			  NULL)) TH_LOG("%s", r->err);
 	k = jv_get(r->json, "kinds");
-	ASSERT_EQ(11, jv_count(k));
-	EXPECT_STREQ("dev populate", jv_str(k, "10.kind", ""));
+	ASSERT_EQ(12, jv_count(k));
+	EXPECT_STREQ("dev populate", jv_str(k, "11.kind", ""));
 	EXPECT_EQ(3, jv_count(jv_get(r->json, "throughput")));
-	EXPECT_STREQ("dev page", jv_str(k, "3.kind", ""));
+	/*
+	 * The first-touch baseline: anonymous 4 KiB pages (MADV_NOHUGEPAGE),
+	 * one fault per page; THP's row beside it.
+	 */
+	EXPECT_STREQ("anon 4k", jv_str(r->json, "first_touch_baseline", ""));
+	EXPECT_STREQ("anon 4k", jv_str(k, "0.kind", ""));
+	EXPECT_EQ(1000, jv_u64(k, "0.first_touch_faults_x1000", 0));
+	EXPECT_EQ(100, jv_u64(k, "0.first_vs_anon_x100", 0));
+	EXPECT_STREQ("anon thp", jv_str(k, "1.kind", ""));
+	EXPECT_STREQ("dev page", jv_str(k, "4.kind", ""));
 	/* One fault per page: the driver's fault and page_mkwrite together. */
-	EXPECT_EQ(1000, jv_u64(k, "3.first_touch_faults_x1000", 0));
-	EXPECT_EQ(1000, jv_u64(k, "3.remap_faults_x1000", 0));
-	EXPECT_EQ(1000, jv_u64(k, "3.reread_faults_x1000", 0));
-	/* Installed by the driver, then write-notified: two. */
-	EXPECT_STREQ("dev insert", jv_str(k, "4.kind", ""));
-	EXPECT_EQ(2000, jv_u64(k, "4.first_touch_faults_x1000", 0));
+	EXPECT_EQ(1000, jv_u64(k, "4.first_touch_faults_x1000", 0));
+	EXPECT_EQ(1000, jv_u64(k, "4.remap_faults_x1000", 0));
 	EXPECT_EQ(1000, jv_u64(k, "4.reread_faults_x1000", 0));
-	EXPECT_EQ(2000, jv_u64(k, "6.first_touch_faults_x1000", 0));
+	/* Installed by the driver, then write-notified: two. */
+	EXPECT_STREQ("dev insert", jv_str(k, "5.kind", ""));
+	EXPECT_EQ(2000, jv_u64(k, "5.first_touch_faults_x1000", 0));
+	EXPECT_EQ(1000, jv_u64(k, "5.reread_faults_x1000", 0));
+	EXPECT_EQ(2000, jv_u64(k, "7.first_touch_faults_x1000", 0));
 	/*
 	 * Fault-around does nothing for writes, and maps a window of 16
 	 * resident pages per read fault: at most 1/8 fault per page even
 	 * with a mapping that does not start on a window.
 	 */
-	EXPECT_STREQ("dev ins+ar", jv_str(k, "5.kind", ""));
-	EXPECT_EQ(2000, jv_u64(k, "5.first_touch_faults_x1000", 0));
-	EXPECT_GE(125, jv_u64(k, "5.reread_faults_x1000", 1000));
-	EXPECT_STREQ("dev pfn+ar", jv_str(k, "7.kind", ""));
-	EXPECT_GE(125, jv_u64(k, "7.reread_faults_x1000", 1000));
+	EXPECT_STREQ("dev ins+ar", jv_str(k, "6.kind", ""));
+	EXPECT_EQ(2000, jv_u64(k, "6.first_touch_faults_x1000", 0));
+	EXPECT_GE(125, jv_u64(k, "6.reread_faults_x1000", 1000));
+	EXPECT_STREQ("dev pfn+ar", jv_str(k, "8.kind", ""));
+	EXPECT_GE(125, jv_u64(k, "8.reread_faults_x1000", 1000));
 	/* Eager: no fault to install, one to notice the write. */
-	EXPECT_STREQ("dev eager", jv_str(k, "8.kind", ""));
-	EXPECT_EQ(1000, jv_u64(k, "8.first_touch_faults_x1000", 0));
+	EXPECT_STREQ("dev eager", jv_str(k, "9.kind", ""));
+	EXPECT_EQ(1000, jv_u64(k, "9.first_touch_faults_x1000", 0));
 	/*
 	 * 64 pages are less than 2 MiB: huge mode maps them as page mode
 	 * does where its entries are page-backed, else as insert does.
 	 */
-	EXPECT_STREQ("dev huge", jv_str(k, "9.kind", ""));
-	if (jv_bool(k, "9.supported", false)) {
+	EXPECT_STREQ("dev huge", jv_str(k, "10.kind", ""));
+	if (jv_bool(k, "10.supported", false)) {
 		__u32 feat = 0;
 
 		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_FEATURES, &feat));
 		EXPECT_EQ(feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ? 1000 : 2000,
-			  jv_u64(k, "9.first_touch_faults_x1000", 0));
+			  jv_u64(k, "10.first_touch_faults_x1000", 0));
 	}
 }
 
