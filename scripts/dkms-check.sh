@@ -25,9 +25,9 @@ log=$(mktemp)
 
 cleanup() {
 	dkms remove -m mmdemo -v "$version" --all >/dev/null 2>&1 || true
-	rm -rf "$src" "$log"
+	rm -rf "$src"
 }
-trap cleanup EXIT
+trap 'cleanup; rm -f "$log"' EXIT
 
 kernels=()
 for build in /lib/modules/*/build; do
@@ -37,7 +37,6 @@ done
 [ ${#kernels[@]} -gt 0 ] || die "no installed kernel with headers other than the running one"
 # A leftover of an earlier, interrupted run would make 'dkms add' fail.
 cleanup
-log=$(mktemp)
 
 run() {
 	if ! "$@" >"$log" 2>&1; then

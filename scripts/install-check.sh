@@ -20,11 +20,10 @@ trap 'rm -rf "$stage"' EXIT
 
 make -s --no-print-directory -C "$top/kmod" KDIR="$KDIR" >/dev/null
 make -s --no-print-directory -C "$top/user" >/dev/null
-# The files under the stage, as absolute paths, compression suffix dropped.
-staged() {
-	(cd "$stage" && find . -type f -o -type l) | sed -e 's|^\.||' \
-		-e 's/mmdemo\.ko\.\(xz\|zst\|gz\)$/mmdemo.ko/' | sort
-}
+# A file list, sorted, with the module's compression suffix dropped.
+normalized() { sed 's/mmdemo\.ko\.\(xz\|zst\|gz\)$/mmdemo.ko/' | sort; }
+# The files under the stage, as absolute paths.
+staged() { (cd "$stage" && find . -type f -o -type l) | sed 's|^\.||' | normalized; }
 for prefix in /usr /usr/local; do
 	rm -rf "${stage:?}"/*
 	env=(DESTDIR="$stage")
@@ -35,8 +34,7 @@ for prefix in /usr /usr/local; do
 	diff -u <(echo "$want") <(staged) >"$stage.diff" ||
 		{ cat "$stage.diff"; rm -f "$stage.diff"; die "PREFIX=$prefix: installed files differ from dist/install-files.txt"; }
 	rm -f "$stage.diff"
-	diff -u <(echo "$want") <(env "${env[@]}" "$here/install.sh" list |
-		sed 's/mmdemo\.ko\.\(xz\|zst\|gz\)$/mmdemo.ko/' | sort) ||
+	diff -u <(echo "$want") <(env "${env[@]}" "$here/install.sh" list | normalized) ||
 		die "PREFIX=$prefix: 'install.sh list' is not what install put down"
 	ko=$(ls "$stage/lib/modules/$kver/updates/"mmdemo.ko*)
 	got=$(/sbin/modinfo -F version "$ko")

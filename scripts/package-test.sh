@@ -93,7 +93,7 @@ guest() {
 }
 guest_t0=$SECONDS
 guest >"$out/guest.log" 2>&1 || true
-cat "$out/guest.log" | sed 's/^/[packages] /'
+sed 's/^/[packages] /' "$out/guest.log"
 tr -d '\r' <"$out/tests.log" >"$out/tests.txt"
 sed 's/^/[packages] [debian-12] /' "$out/tests.txt"
 gp=$(grep -cE '^ok [0-9]+ ' "$out/tests.txt" || true)

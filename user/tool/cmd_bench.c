@@ -228,7 +228,6 @@ static int measure_kinds(struct cli *cli, struct bench_kind *ks, int nk, size_t 
 			 int repeat)
 {
 	const struct bench_kind *anon = &ks[0], *memfd = &ks[2];
-
 	struct bench_kind warm = ks[0];
 
 	/*

@@ -43,7 +43,7 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	mmdemo_dev_close(dev);
 	if (err)
 		return cli_fail(cli, "ioctl: %s", strerror(-err));
-	versions_get(cli->device, &v);
+	versions_get(&v);
 	versions_module(&v, modver, sizeof(modver));
 	hook = feat & MMDEMO_FEATURE_MMAP_PREPARE ? "mmap_prepare" : "mmap";
 	huge = !(feat & MMDEMO_FEATURE_HUGE) ? "unavailable" :

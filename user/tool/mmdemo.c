@@ -63,7 +63,8 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
 		struct versions v;
 
-		versions_get(MMDEMO_DEV_PATH, &v);
+		versions_get(&v);
+		versions_interface(MMDEMO_DEV_PATH, &v);
 		versions_print(&v, stdout);
 		return 0;
 	}

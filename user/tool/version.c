@@ -10,16 +10,20 @@
 
 #include "version.h"
 
-void versions_get(const char *device, struct versions *v)
+void versions_get(struct versions *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->tool = MMDEMO_VERSION;
+	v->library = mmdemo_version();
+	v->module_err = mmdemo_module_version(v->module, sizeof(v->module));
+}
+
+void versions_interface(const char *device, struct versions *v)
 {
 	struct mmdemo_info info;
 	struct mmdemo_dev *dev;
 	int err;
 
-	memset(v, 0, sizeof(*v));
-	v->tool = MMDEMO_VERSION;
-	v->library = mmdemo_version();
-	v->module_err = mmdemo_module_version(v->module, sizeof(v->module));
 	if (v->module_err == -ENOENT)
 		return;
 	err = mmdemo_dev_open(device, O_RDONLY, &dev);

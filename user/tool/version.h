@@ -16,7 +16,10 @@ struct versions {
 	int interface_err;	/* why it is unknown (the device would not open) */
 };
 
-void versions_get(const char *device, struct versions *v);
+/* The tool's, the library's and the loaded module's versions... */
+void versions_get(struct versions *v);
+/* ...and the module's interface version, asked of @device. */
+void versions_interface(const char *device, struct versions *v);
 /* What to say of the module: its version, or why there is none. */
 const char *versions_module(const struct versions *v, char *buf, size_t size);
 void versions_print(const struct versions *v, FILE *f);
