@@ -37,6 +37,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
+#include <linux/percpu.h>
 #include <linux/rwsem.h>
 #include <linux/xarray.h>
 
@@ -79,14 +80,29 @@ struct mmdemo_dev {
 	 * pages share a word, so every change is atomic but a huge fault's.
 	 */
 	unsigned long *dirty;
-	atomic64_t faults;
-	atomic64_t pages_allocated;
-	atomic64_t pages_resident;
+	/* What faults and allocations did: one set per CPU, see below. */
+	struct mmdemo_counters __percpu *counters;
 	atomic64_t vmas;
 	atomic64_t mmaps;
-	atomic64_t huge_faults;		/* 2 MiB entries installed (debugfs) */
-	atomic64_t mapped_around;	/* pages offered by fault-around (debugfs) */
 };
+
+/*
+ * Event counters that faults write.  Each CPU counts in its own set
+ * (this_cpu_inc()), so a fault writes no cache line that faults on other
+ * CPUs write too, as a device-wide atomic would; readers add the sets up
+ * (mmdemo_counters_sum()).  A sum is exact while nothing faults, as in
+ * every test that checks one.
+ */
+struct mmdemo_counters {
+	u64 faults;
+	u64 pages_allocated;
+	s64 pages_resident;	/* allocated minus removed, on this CPU */
+	u64 huge_faults;	/* 2 MiB entries installed (debugfs) */
+	u64 mapped_around;	/* pages mapped by fault-around (debugfs) */
+};
+
+void mmdemo_counters_sum(struct mmdemo_dev *dev, struct mmdemo_counters *sum);
+void mmdemo_counters_reset(struct mmdemo_dev *dev);
 
 /* What each open file has of its own. */
 struct mmdemo_file {

@@ -148,6 +148,22 @@ static inline vm_fault_t mmdemo_insert_pfn_pmd(struct vm_fault *vmf,
 #endif
 
 /*
+ * vmf_insert_page_mkwrite() (6.15) installs a page writable for a write
+ * fault.  Before it, mmdemo hands such a fault's page to the core (see
+ * mmdemo_fault_insert()), so this stand-in only ever maps read faults.
+ */
+#if KERNEL_VERSION(6, 15, 0) > LINUX_VERSION_CODE
+#define MMDEMO_HAVE_INSERT_PAGE_MKWRITE	0
+static inline vm_fault_t vmf_insert_page_mkwrite(struct vm_fault *vmf,
+						 struct page *page, bool write)
+{
+	return vmf_insert_page(vmf->vma, vmf->address, page);
+}
+#else
+#define MMDEMO_HAVE_INSERT_PAGE_MKWRITE	1
+#endif
+
+/*
  * Typed allocation helpers (7.0).  kzalloc_obj() is itself a macro, so
  * whether it is defined is the feature.
  */

@@ -14,19 +14,18 @@
 static int mmdemo_stats_show(struct seq_file *m, void *unused)
 {
 	struct mmdemo_dev *dev = m->private;
+	struct mmdemo_counters sum;
 
+	mmdemo_counters_sum(dev, &sum);
 	seq_printf(m, "size_pages %lu\ncapacity_pages %lu\n",
 		   READ_ONCE(dev->nr_pages), dev->capacity);
-	seq_printf(m, "faults %lld\npages_allocated %lld\npages_resident %lld\n",
-		   atomic64_read(&dev->faults),
-		   atomic64_read(&dev->pages_allocated),
-		   atomic64_read(&dev->pages_resident));
+	seq_printf(m, "faults %llu\npages_allocated %llu\npages_resident %lld\n",
+		   sum.faults, sum.pages_allocated, sum.pages_resident);
 	seq_printf(m, "vmas %lld\nmmaps %lld\nlatency_us %u\n",
 		   atomic64_read(&dev->vmas), atomic64_read(&dev->mmaps),
 		   READ_ONCE(dev->latency_us));
-	seq_printf(m, "huge_faults %lld\nmapped_around %lld\n",
-		   atomic64_read(&dev->huge_faults),
-		   atomic64_read(&dev->mapped_around));
+	seq_printf(m, "huge_faults %llu\nmapped_around %llu\n",
+		   sum.huge_faults, sum.mapped_around);
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(mmdemo_stats);

@@ -28,10 +28,14 @@ static int mmdemo_ioctl_info(struct mmdemo_dev *dev, void __user *argp)
 
 static int mmdemo_ioctl_stats(struct mmdemo_dev *dev, void __user *argp)
 {
-	struct mmdemo_stats stats = {
-		.faults			= atomic64_read(&dev->faults),
-		.pages_allocated	= atomic64_read(&dev->pages_allocated),
-		.pages_resident		= atomic64_read(&dev->pages_resident),
+	struct mmdemo_counters sum;
+	struct mmdemo_stats stats;
+
+	mmdemo_counters_sum(dev, &sum);
+	stats = (struct mmdemo_stats){
+		.faults			= sum.faults,
+		.pages_allocated	= sum.pages_allocated,
+		.pages_resident		= sum.pages_resident,
 		.vmas			= atomic64_read(&dev->vmas),
 		.mmaps			= atomic64_read(&dev->mmaps),
 	};
@@ -84,11 +88,8 @@ static int mmdemo_ioctl_reset(struct mmdemo_dev *dev)
 	mmdemo_pages_truncate(dev, 0, false);
 	for (i = 0; i < dev->capacity; i++)
 		atomic_set(&dev->fault_counts[i], 0);
-	atomic64_set(&dev->faults, 0);
-	atomic64_set(&dev->pages_allocated, 0);
+	mmdemo_counters_reset(dev);
 	atomic64_set(&dev->mmaps, 0);
-	atomic64_set(&dev->huge_faults, 0);
-	atomic64_set(&dev->mapped_around, 0);
 out:
 	up_write(&dev->lock);
 	return ret;

@@ -14,6 +14,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/pagemap.h>
+#include <linux/percpu.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -196,6 +197,36 @@ static const struct file_operations mmdemo_fops = {
 	.compat_ioctl	= compat_ptr_ioctl,
 };
 
+/*
+ * Adds up every CPU's counters.  A CPU may be adding to its own meanwhile;
+ * each of its counters changes in one instruction there (on 64-bit), so
+ * a sum sees each either before or after.
+ */
+void mmdemo_counters_sum(struct mmdemo_dev *dev, struct mmdemo_counters *sum)
+{
+	int cpu;
+
+	memset(sum, 0, sizeof(*sum));
+	for_each_possible_cpu(cpu) {
+		const struct mmdemo_counters *c = per_cpu_ptr(dev->counters, cpu);
+
+		sum->faults += READ_ONCE(c->faults);
+		sum->pages_allocated += READ_ONCE(c->pages_allocated);
+		sum->pages_resident += READ_ONCE(c->pages_resident);
+		sum->huge_faults += READ_ONCE(c->huge_faults);
+		sum->mapped_around += READ_ONCE(c->mapped_around);
+	}
+}
+
+/* With dev->lock held for writing and no VMA: nothing counts meanwhile. */
+void mmdemo_counters_reset(struct mmdemo_dev *dev)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(dev->counters, cpu), 0, sizeof(*dev->counters));
+}
+
 static int __init mmdemo_init(void)
 {
 	struct mmdemo_dev *dev = &mmdemo_dev;
@@ -236,7 +267,8 @@ static int __init mmdemo_init(void)
 	if (!dev->fault_counts)
 		return -ENOMEM;
 	dev->dirty = bitmap_zalloc(dev->capacity, GFP_KERNEL);
-	if (!dev->dirty) {
+	dev->counters = alloc_percpu(struct mmdemo_counters);
+	if (!dev->dirty || !dev->counters) {
 		ret = -ENOMEM;
 		goto free_counts;
 	}
@@ -260,6 +292,7 @@ static int __init mmdemo_init(void)
 exit_inode:
 	mmdemo_inode_exit(dev);
 free_counts:
+	free_percpu(dev->counters);
 	bitmap_free(dev->dirty);
 	kvfree(dev->fault_counts);
 	return ret;
@@ -272,6 +305,7 @@ static void __exit mmdemo_exit(void)
 	misc_deregister(&mmdemo_dev.misc);
 	mmdemo_pages_truncate(&mmdemo_dev, 0, false);
 	mmdemo_inode_exit(&mmdemo_dev);
+	free_percpu(mmdemo_dev.counters);
 	bitmap_free(mmdemo_dev.dirty);
 	kvfree(mmdemo_dev.fault_counts);
 }

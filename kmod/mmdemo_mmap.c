@@ -3,8 +3,9 @@
  * mmap() of /dev/mmdemo, in five backing modes chosen per open file:
  *
  *   page    ->fault hands the core a page; the core installs the PTE
- *   insert  VM_MIXEDMAP: ->fault installs the page with vmf_insert_page()
- *   pfn     VM_PFNMAP: ->fault installs a raw PFN with vmf_insert_pfn();
+ *   insert  VM_MIXEDMAP: ->fault installs the page with
+ *           vmf_insert_page_mkwrite()
+ *   pfn     VM_PFNMAP: ->fault installs a raw PFN with vmf_insert_pfn_prot();
  *           no struct page behind the PTE as far as the core knows
  *   eager   VM_MIXEDMAP, every page installed once the mapping exists
  *           (vm_insert_pages() in ->mapped), so touching it takes no fault
@@ -24,7 +25,9 @@
  *
  * In every mode a page is installed with its page lock held, so that a
  * shrink (which removes and unmaps pages under the same lock) cannot
- * leave an entry behind; see mmdemo_page_get().
+ * leave an entry behind; see mmdemo_page_get().  And in every mode a
+ * first write through a shared mapping costs one fault: the entry is
+ * installed writable and the page recorded dirty at once.
  */
 #include <linux/bitops.h>
 #include <linux/errno.h>
@@ -83,7 +86,7 @@ static vm_fault_t mmdemo_fault_page_get(struct vm_fault *vmf,
 		return PTR_ERR(page) == -ENXIO ? VM_FAULT_SIGBUS : VM_FAULT_OOM;
 
 	atomic_inc(&dev->fault_counts[vmf->pgoff]);
-	atomic64_inc(&dev->faults);
+	this_cpu_inc(dev->counters->faults);
 	*pagep = page;
 	return fetched ? VM_FAULT_MAJOR : 0;
 }
@@ -110,17 +113,51 @@ static vm_fault_t mmdemo_fault_page(struct vm_fault *vmf)
 }
 
 /*
- * insert: install the page ourselves (it takes its own reference).  The
- * PTE follows vm_page_prot, read-only in a MAP_PRIVATE mapping, so a
- * private write faults once more and the core copies the page then.
+ * Whether @vmf is a write through a shared mapping: one whose entry the
+ * fault handler makes writable at once, so the write needs no second
+ * fault.  The handler records the page dirty then, as ->page_mkwrite
+ * would, with the page locked until the entry is in: a clean takes that
+ * lock too, so it either runs before (and the page is dirty again) or
+ * after (and write-protects the new entry).
+ */
+static bool mmdemo_fault_is_shared_write(const struct vm_fault *vmf)
+{
+	return (vmf->flags & FAULT_FLAG_WRITE) &&
+	       vma_test(vmf->vma, VMA_SHARED_BIT);
+}
+
+static void mmdemo_fault_mark_dirty(struct vm_fault *vmf)
+{
+	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
+
+	set_bit(vmf->pgoff, dev->dirty);
+	trace_mmdemo_mkwrite(vmf->pgoff);
+}
+
+/*
+ * insert: install the page ourselves (it takes its own reference),
+ * writable for a write through a shared mapping.  Otherwise the PTE
+ * follows vm_page_prot: read-only in a shared mapping, so that the first
+ * write is seen by ->page_mkwrite, and in a MAP_PRIVATE one, where a write
+ * faults once more and the core copies the page then.
+ *
+ * Before 6.15 no exported helper installs a page writable: there a shared
+ * write hands the page to the core, as page mode does, which installs it
+ * after calling ->page_mkwrite, still in one fault.
  */
 static vm_fault_t mmdemo_fault_insert(struct vm_fault *vmf)
 {
+	bool write = mmdemo_fault_is_shared_write(vmf);
 	struct page *page = NULL;
 	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
 
-	if (page) {
-		ret |= vmf_insert_page(vmf->vma, vmf->address, page);
+	if (page && write && !MMDEMO_HAVE_INSERT_PAGE_MKWRITE) {
+		vmf->page = page;
+		ret |= VM_FAULT_LOCKED;
+	} else if (page) {
+		ret |= vmf_insert_page_mkwrite(vmf, page, write);
+		if (write && !(ret & VM_FAULT_ERROR))
+			mmdemo_fault_mark_dirty(vmf);
 		unlock_page(page);
 		put_page(page);
 	}
@@ -132,15 +169,27 @@ static vm_fault_t mmdemo_fault_insert(struct vm_fault *vmf)
 /*
  * pfn: install the page frame number alone.  The PTE is "special": no
  * reference, no rmap, no Rss, no get_user_pages().  The page stays alive
- * because the store holds it until every such PTE has been zapped.
+ * because the store holds it until every such PTE has been zapped.  For a
+ * write the entry gets the protection the VMA's flags give, writable, in
+ * place of vm_page_prot, which write-protects a shared mapping so that
+ * ->pfn_mkwrite sees later first writes.  The two differ in nothing else:
+ * mmdemo never changes a mapping's caching.
  */
 static vm_fault_t mmdemo_fault_pfn(struct vm_fault *vmf)
 {
+	struct vm_area_struct *vma = vmf->vma;
+	bool write = mmdemo_fault_is_shared_write(vmf);
+	pgprot_t prot = vma->vm_page_prot;
 	struct page *page = NULL;
 	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
 
 	if (page) {
-		ret |= vmf_insert_pfn(vmf->vma, vmf->address, page_to_pfn(page));
+		if (write)
+			prot = vm_get_page_prot(vma->vm_flags);
+		ret |= vmf_insert_pfn_prot(vma, vmf->address, page_to_pfn(page),
+					   prot);
+		if (write && !(ret & VM_FAULT_ERROR))
+			mmdemo_fault_mark_dirty(vmf);
 		unlock_page(page);
 		put_page(page);
 	}
@@ -281,7 +330,7 @@ static vm_fault_t mmdemo_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 		}
 		put_page(page);
 	}
-	atomic64_add(nr, &dev->mapped_around);
+	this_cpu_add(dev->counters->mapped_around, nr);
 	trace_mmdemo_map_pages(start_pgoff, end_pgoff, nr);
 	return 0;
 }
@@ -366,8 +415,8 @@ static vm_fault_t mmdemo_huge_fault(struct vm_fault *vmf, unsigned int order)
 	 */
 	if (pmd_none(vmf->orig_pmd)) {
 		atomic_inc(&dev->fault_counts[vmf->pgoff]);
-		atomic64_inc(&dev->faults);
-		atomic64_inc(&dev->huge_faults);
+		this_cpu_inc(dev->counters->faults);
+		this_cpu_inc(dev->counters->huge_faults);
 	}
 	trace_mmdemo_fault(vmf->address, vmf->pgoff, vmf->flags,
 			   MMDEMO_BACKING_HUGE, ret);

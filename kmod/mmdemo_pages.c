@@ -18,30 +18,53 @@
 /*
  * Returns the page at @pgoff with a reference taken, or NULL.  Pages can
  * be removed concurrently (shrink), so the reference is taken only if the
- * page is still live, and the entry is checked again afterwards: the
- * page cache's lockless lookup, on struct pages that never go away.  The
+ * page is still live, and the slot is read again afterwards: the page
+ * cache's lockless lookup, on struct pages that never go away.  The
  * reference is the folio's: a page of a huge page has no count of its own.
+ *
+ * With @locked, the page is also locked if that needs no sleep, and then
+ * *@locked says so: still under RCU, the walk's node cannot be freed, so
+ * reading the slot once more proves the locked page the device's (removal
+ * takes the page lock).  A fault on a resident page walks the store once.
  */
-struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff)
+static struct page *mmdemo_page_find(struct mmdemo_dev *dev, pgoff_t pgoff,
+				     bool *locked)
 {
+	XA_STATE(xas, &dev->pages, pgoff);
 	struct page *page;
 
 	rcu_read_lock();
 repeat:
-	page = xa_load(&dev->pages, pgoff);
+	xas_reset(&xas);
+	page = xas_load(&xas);
+	if (xas_retry(&xas, page))
+		goto repeat;
 	if (page) {
 		if (!folio_try_get(page_folio(page)))
 			goto repeat;
-		if (unlikely(page != xa_load(&dev->pages, pgoff))) {
+		if (unlikely(page != xas_reload(&xas))) {
 			put_page(page);
 			goto repeat;
+		}
+		if (locked && trylock_page(page)) {
+			*locked = page == xas_reload(&xas);
+			if (!*locked)
+				unlock_page(page);
 		}
 	}
 	rcu_read_unlock();
 	return page;
 }
 
-/* Allocates a zeroed page for @pgoff, or returns the one a racer stored. */
+struct page *mmdemo_page_lookup(struct mmdemo_dev *dev, pgoff_t pgoff)
+{
+	return mmdemo_page_find(dev, pgoff, NULL);
+}
+
+/*
+ * Allocates a zeroed page for @pgoff and returns it locked, or NULL if a
+ * racer stored one first.
+ */
 static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 {
 	struct page *page, *old;
@@ -62,22 +85,23 @@ static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 	 * The allocation's reference will belong to the store; the caller's
 	 * must be taken before the page is published, since a shrink may
 	 * remove it (and drop the store's) the moment it is in the xarray.
+	 * Published locked, as the page cache adds pages: nobody can remove
+	 * it before the caller unlocks it, so it needs no second lookup.
 	 */
 	get_page(page);
+	__folio_set_locked(page_folio(page));
 
 	/* Two first touches of one page race here: the first store wins. */
 	old = xa_cmpxchg(&dev->pages, pgoff, NULL, page, GFP_KERNEL);
 	if (unlikely(old)) {
 		/* Never published: both references go, and the page with them. */
+		__folio_clear_locked(page_folio(page));
 		put_page(page);
 		put_page(page);
-		if (xa_is_err(old))
-			return ERR_PTR(xa_err(old));
-		/* NULL if the winner was removed already: the caller retries. */
-		return mmdemo_page_lookup(dev, pgoff);
+		return xa_is_err(old) ? ERR_PTR(xa_err(old)) : NULL;
 	}
-	atomic64_inc(&dev->pages_allocated);
-	atomic64_inc(&dev->pages_resident);
+	this_cpu_inc(dev->counters->pages_allocated);
+	this_cpu_inc(dev->counters->pages_resident);
 	trace_mmdemo_page_alloc(pgoff, page_to_pfn(page));
 	return page;
 }
@@ -91,7 +115,7 @@ static bool mmdemo_page_remove(struct mmdemo_dev *dev, pgoff_t pgoff,
 {
 	if (xa_cmpxchg(&dev->pages, pgoff, page, NULL, 0) != page)
 		return false;
-	atomic64_dec(&dev->pages_resident);
+	this_cpu_dec(dev->counters->pages_resident);
 	put_page(page);
 	return true;
 }
@@ -127,12 +151,13 @@ static bool mmdemo_fetch(struct mmdemo_dev *dev)
 struct page *mmdemo_page_get(struct mmdemo_dev *dev, pgoff_t pgoff,
 			     bool *fetched)
 {
+	bool locked = false;
 	struct page *page;
 
 retry:
 	if (pgoff >= READ_ONCE(dev->nr_pages))
 		return ERR_PTR(-ENXIO);
-	page = mmdemo_page_lookup(dev, pgoff);
+	page = mmdemo_page_find(dev, pgoff, &locked);
 	if (!page) {
 		/* A shrink may pass meanwhile: the check under the lock sees it. */
 		if (fetched && mmdemo_fetch(dev))
@@ -142,10 +167,18 @@ retry:
 			return page;
 		if (!page)
 			goto retry;
+		locked = true;
 		/* Pairs with smp_mb() in mmdemo_ioctl_resize(). */
 		smp_mb();
 	}
-	lock_page(page);
+	if (!locked) {
+		lock_page(page);
+		if (unlikely(xa_load(&dev->pages, pgoff) != page)) {
+			unlock_page(page);
+			put_page(page);
+			goto retry;
+		}
+	}
 	if (unlikely(pgoff >= READ_ONCE(dev->nr_pages))) {
 		/*
 		 * Nothing maps it yet (we hold its lock and have not installed
@@ -155,11 +188,6 @@ retry:
 		unlock_page(page);
 		put_page(page);
 		return ERR_PTR(-ENXIO);
-	}
-	if (unlikely(xa_load(&dev->pages, pgoff) != page)) {
-		unlock_page(page);
-		put_page(page);
-		goto retry;
 	}
 	return page;
 }
@@ -246,8 +274,8 @@ struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first,
 			folio_put(folio);
 			return NULL;
 		}
-		atomic64_add(HPAGE_PMD_NR, &dev->pages_allocated);
-		atomic64_add(HPAGE_PMD_NR, &dev->pages_resident);
+		this_cpu_add(dev->counters->pages_allocated, HPAGE_PMD_NR);
+		this_cpu_add(dev->counters->pages_resident, HPAGE_PMD_NR);
 		trace_mmdemo_page_alloc(first, folio_pfn(folio));
 		/* Pairs with smp_mb() in mmdemo_ioctl_resize(). */
 		smp_mb();
