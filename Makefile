@@ -5,8 +5,10 @@
 #                          library and tool (build/user), the selftests
 #   make demo              boot a VM, load the module with 'mmdemo load' and
 #                          run 'mmdemo tour' there (start here)
-#   make bench             'mmdemo bench' in a VM with two parallel vCPUs;
-#                          writes build/bench/<kernel>/bench.svg
+#   make bench             'mmdemo bench' in a VM whose clock counts
+#                          instructions (figures repeat), then its threads
+#                          part on two parallel vCPUs; writes
+#                          build/bench/<kernel>/bench.svg
 #   make check             install what is missing, lint, host unit tests, then
 #                          the selftests in a VM on every kernel in KERNELS,
 #                          then make package-test

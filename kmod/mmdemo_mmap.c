@@ -126,12 +126,11 @@ static bool mmdemo_fault_is_shared_write(const struct vm_fault *vmf)
 	       vma_test(vmf->vma, VMA_SHARED_BIT);
 }
 
-static void mmdemo_fault_mark_dirty(struct vm_fault *vmf)
+/* With the page locked: it was written through a mapping. */
+static void mmdemo_mark_dirty(struct mmdemo_dev *dev, pgoff_t pgoff)
 {
-	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
-
-	set_bit(vmf->pgoff, dev->dirty);
-	trace_mmdemo_mkwrite(vmf->pgoff);
+	set_bit(pgoff, dev->dirty);
+	trace_mmdemo_mkwrite(pgoff);
 }
 
 /*
@@ -157,7 +156,7 @@ static vm_fault_t mmdemo_fault_insert(struct vm_fault *vmf)
 	} else if (page) {
 		ret |= vmf_insert_page_mkwrite(vmf, page, write);
 		if (write && !(ret & VM_FAULT_ERROR))
-			mmdemo_fault_mark_dirty(vmf);
+			mmdemo_mark_dirty(vmf->vma->vm_private_data, vmf->pgoff);
 		unlock_page(page);
 		put_page(page);
 	}
@@ -189,7 +188,7 @@ static vm_fault_t mmdemo_fault_pfn(struct vm_fault *vmf)
 		ret |= vmf_insert_pfn_prot(vma, vmf->address, page_to_pfn(page),
 					   prot);
 		if (write && !(ret & VM_FAULT_ERROR))
-			mmdemo_fault_mark_dirty(vmf);
+			mmdemo_mark_dirty(vmf->vma->vm_private_data, vmf->pgoff);
 		unlock_page(page);
 		put_page(page);
 	}
@@ -215,8 +214,7 @@ static vm_fault_t mmdemo_page_mkwrite(struct vm_fault *vmf)
 		unlock_page(page);
 		return VM_FAULT_NOPAGE;
 	}
-	set_bit(vmf->pgoff, dev->dirty);
-	trace_mmdemo_mkwrite(vmf->pgoff);
+	mmdemo_mark_dirty(dev, vmf->pgoff);
 	return VM_FAULT_LOCKED;
 }
 
@@ -239,10 +237,9 @@ static vm_fault_t mmdemo_pfn_mkwrite(struct vm_fault *vmf)
 		put_page(page);
 		return VM_FAULT_NOPAGE;
 	}
-	set_bit(vmf->pgoff, dev->dirty);
+	mmdemo_mark_dirty(dev, vmf->pgoff);
 	unlock_page(page);
 	put_page(page);
-	trace_mmdemo_mkwrite(vmf->pgoff);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 # Environment: MMDEMO_ACCEL=kvm|tcg (default tcg; check.sh probes KVM),
 # MMDEMO_VM_TIMEOUT seconds (default 600), MMDEMO_VM_SMP, MMDEMO_VM_MEM,
 # MMDEMO_TCG_THREAD=single|multi (default single, see below),
+# MMDEMO_ICOUNT=1 for guest time that counts instructions (TCG, single),
 # MMDEMO_VM_RAW=1 to show the guest's output as it is (no "[name] "
 # prefix, no marker lines), as make demo does.
 set -euo pipefail
@@ -38,6 +39,15 @@ cpu=max accel_opts=$accel
 # mmdemo events.  Single-threaded TCG runs the vCPUs in turn, which has no
 # such race; benchmarks that need two CPUs at once ask for multi.
 [ "$accel" = tcg ] && accel_opts=tcg,thread=${MMDEMO_TCG_THREAD:-single}
+# -icount shift=0: the guest's clocks advance 1 ns per instruction run, so
+# a benchmark's timings repeat however busy this machine is; sleep=off
+# lets an idle guest's time jump ahead instead of waiting for real time.
+icount=()
+if [ -n "${MMDEMO_ICOUNT:-}" ]; then
+	[ "$accel_opts" = tcg,thread=single ] ||
+		die "MMDEMO_ICOUNT needs single-threaded TCG, not $accel_opts"
+	icount=(-icount shift=0,sleep=off)
+fi
 
 # Guest output for the terminal: prefixed with the kernel's name, or raw.
 show() {
@@ -59,7 +69,7 @@ boot() {
 	# panic=-1 and -no-reboot: a panic or the guest's final reboot ends qemu.
 	# init_on_alloc=0: Debian's kernels zero every new page by default,
 	# which would hide a device that gives out pages it did not zero.
-	qemu-system-x86_64 -accel "$accel_opts" -cpu "$cpu" -smp "${MMDEMO_VM_SMP:-2}" \
+	qemu-system-x86_64 -accel "$accel_opts" "${icount[@]}" -cpu "$cpu" -smp "${MMDEMO_VM_SMP:-2}" \
 		-m "${MMDEMO_VM_MEM:-1G}" -nodefaults -display none -no-reboot \
 		-kernel "$image" -initrd "$initramfs" \
 		-append "console=ttyS0 loglevel=5 panic=-1 tsc=reliable init_on_alloc=0 $extra" \

@@ -529,6 +529,32 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
 	EXPECT_EQ(2000, jv_u64(k, "11.first_touch_faults_x1000", 0));
 }
 
+/*
+ * --only threads: one thread against two for the two controls (anonymous
+ * memory, memfd) and two device modes, and nothing else.
+ */
+TEST_F(tool, bench_only_threads_has_its_controls_and_nothing_else)
+{
+	static const char *const kinds[] = { "anon 4k", "memfd", "dev page", "dev ins+ar" };
+	struct run *r = self->r;
+	const struct jv *t;
+
+	ASSERT_EQ(0, tool(r, "bench", "--json", "--pages", "64", "--repeat", "1", "--only",
+			  "threads", NULL)) TH_LOG("%s", r->err);
+	t = jv_get(r->json, "threads");
+	ASSERT_EQ(4, jv_count(t));
+	for (int i = 0; i < 4; i++) {
+		char key[32];
+
+		snprintf(key, sizeof(key), "%d.kind", i);
+		EXPECT_STREQ(kinds[i], jv_str(t, key, ""));
+		snprintf(key, sizeof(key), "%d.speedup_x100", i);
+		EXPECT_LT(0, jv_u64(t, key, 0));
+	}
+	EXPECT_EQ(NULL, jv_get(r->json, "kinds"));
+	EXPECT_EQ(NULL, jv_get(r->json, "throughput"));
+}
+
 TEST_F(tool, share_claims_match_what_other_processes_read)
 {
 	struct run *r = self->r;
@@ -740,6 +766,10 @@ TEST_F(tool, bad_arguments_get_one_clear_line_and_status_2)
 	EXPECT_EQ(2, tool(r, "nosuchcommand", NULL));
 	EXPECT_NE(NULL, strstr(r->err, "nosuchcommand"));
 	EXPECT_EQ(2, tool(r, "info", "--frobnicate", NULL));
+	EXPECT_EQ(2, tool(r, "bench", "--only", "faults,", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "'faults,'"));
+	EXPECT_EQ(2, tool(r, "bench", "--only", "threads", "--svg", "/tmp/x.svg", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "--svg"));
 	EXPECT_EQ(2, tool(r, NULL));
 	EXPECT_EQ(0, tool(r, "faults", "--help", NULL));
 	EXPECT_EQ(0, strncmp(r->out, "Usage: mmdemo faults", 20));

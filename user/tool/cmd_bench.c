@@ -20,32 +20,37 @@
 #include "parse.h"
 
 static const char bench_help[] =
-"Usage: mmdemo bench [-n PAGES] [-r REPEAT] [--svg FILE] [--json]\n"
+"Usage: mmdemo bench [-n PAGES] [-r REPEAT] [--only PARTS] [--svg FILE] [--json]\n"
 "\n"
-"For anonymous memory (4 KiB pages, and transparent huge pages), memfd,\n"
-"/dev/zero and the device in each backing\n"
-"mode (with and without fault-around, and with MAP_POPULATE): the cost\n"
-"per page of mapping and first writing PAGES pages (default 1024), of\n"
-"mapping them again and writing them while they are resident (re-map),\n"
-"and of mapping them again and reading them (re-read, where fault-around\n"
-"works), with minor faults per page.  Every kind is measured once per\n"
-"round, REPEAT rounds (default 5); each figure is a median over the\n"
-"rounds, and each ratio the median of the rounds' ratios against\n"
-"anonymous 4 KiB pages (first touch: MADV_NOHUGEPAGE, one fault per page,\n"
-"the floor) and memfd (re-map, re-read).\n"
-"Then read() against mmap()+memcpy of resident pages at 64 KiB, 1 MiB and\n"
-"16 MiB, and one thread against two faulting disjoint halves (page mode,\n"
-"and insert with fault-around, whose faults run under the VMA lock).\n"
+"faults: for anonymous memory (4 KiB pages, and transparent huge pages),\n"
+"memfd, /dev/zero and the device in each backing mode (with and without\n"
+"fault-around, and with MAP_POPULATE): the cost per page of mapping and\n"
+"first writing PAGES pages (default 1024), of mapping them again and\n"
+"writing them while they are resident (re-map), and of mapping them again\n"
+"and reading them (re-read, where fault-around works), with minor faults\n"
+"per page.  Every kind is measured once per round, REPEAT rounds (default\n"
+"5); each figure is a median over the rounds, and each ratio the median of\n"
+"the rounds' ratios against anonymous 4 KiB pages (first touch:\n"
+"MADV_NOHUGEPAGE, one fault per page, the floor) and memfd (re-map,\n"
+"re-read).\n"
+"throughput: read() against mmap()+memcpy of resident pages at 64 KiB,\n"
+"1 MiB and 16 MiB.\n"
+"threads: one thread against two faulting disjoint halves of new pages:\n"
+"anonymous 4 KiB pages and memfd (what the machine allows), page mode, and\n"
+"insert with fault-around.\n"
 "Resets the device before each device run: nothing else may map it.\n"
 "\n"
 "  -n, --pages N     pages per run\n"
-"  -r, --repeat N    runs per figure\n"
+"  -r, --repeat N    runs per figure (at most 15)\n"
+"      --only PARTS  a comma-separated list of faults, throughput, threads\n"
+"                    (default: all three)\n"
 "      --svg FILE    also draw the costs per page as an SVG bar chart\n";
 
 static const struct option options[] = {
 	{ "pages", required_argument, NULL, 'n' },
 	{ "repeat", required_argument, NULL, 'r' },
 	{ "svg", required_argument, NULL, 'S' },
+	{ "only", required_argument, NULL, 'O' },
 	CLI_COMMON_OPTIONS,
 	{ 0 }
 };
@@ -321,79 +326,147 @@ static int measure_throughput(struct cli *cli, size_t len, int repeat, struct th
 }
 
 struct fault_job {
-	int fd;
+	int fd;			/* -1: anonymous memory */
 	size_t first, pages, ps;
 };
 
-/* Maps its own range of the device and writes each page once. */
+/* Maps its own range (of the file, or anonymous) and writes each page once. */
 static void *fault_range(void *arg)
 {
 	struct fault_job *j = arg;
-	char *p = mmap(NULL, j->pages * j->ps, PROT_READ | PROT_WRITE, MAP_SHARED, j->fd,
-		       (off_t)(j->first * j->ps));
+	size_t len = j->pages * j->ps;
+	char *p;
 
+	if (j->fd < 0) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p != MAP_FAILED && madvise(p, len, MADV_NOHUGEPAGE)) {
+			munmap(p, len);
+			return (void *)1;
+		}
+	} else {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, j->fd,
+			 (off_t)(j->first * j->ps));
+	}
 	if (p == MAP_FAILED)
 		return (void *)1;
 	for (size_t i = 0; i < j->pages; i++)
 		((volatile char *)p)[i * j->ps] = 1;
-	munmap(p, j->pages * j->ps);
+	munmap(p, len);
 	return NULL;
 }
 
 /*
- * ns per page of faulting @pages new pages with one thread, then with two,
- * in mode @backing.  Every mode has a ->map_pages (page mode's maps
- * nothing), so since 6.7 the kernel handles the faults under each VMA's
- * own lock, not the process's mmap_lock: the threads share no lock.
+ * One thread, then two, each mapping its own part (so, each its own VMA),
+ * faulting new pages of one kind: anonymous 4 KiB pages and memfd as the
+ * controls that show how far the VM itself lets two CPUs scale, then the
+ * device.  Every device mode has a ->map_pages (page mode's maps nothing),
+ * so since 6.7 the kernel handles the faults under each VMA's own lock,
+ * not the process's mmap_lock: the threads share no lock.
  */
-static int measure_threads(struct cli *cli, uint32_t backing, size_t pages, int repeat,
-			   double *one, double *two, double *speedup)
+#define NR_THREAD_KINDS	4
+
+struct thread_kind {
+	const char *name;
+	enum kind kind;
+	uint32_t backing;	/* DEVICE only */
+	double one, two, speedup;	/* ns per page, and one / two */
+};
+
+/* A file of @k with @len bytes of new pages: an fd, or a negative errno. */
+static int fresh_file(struct cli *cli, const struct thread_kind *k, size_t len,
+		      struct mmdemo_dev **dev)
 {
-	double t1[MAX_REPEAT], t2[MAX_REPEAT];
-	struct mmdemo_dev *dev;
-	int err;
+	int fd, err;
 
-	err = mmdemo_dev_open(cli->device, O_RDWR, &dev);
-	if (!err)
-		err = mmdemo_dev_set_backing(dev, backing);
-	if (err) {
-		mmdemo_dev_close(dev);
-		return err;
-	}
-	for (int r = 0; r < repeat && !err; r++) {
-		struct fault_job a = { mmdemo_dev_fd(dev), 0, pages, cli->page_size };
-		struct fault_job h1 = { a.fd, 0, pages / 2, a.ps };
-		struct fault_job h2 = { a.fd, pages / 2, pages - pages / 2, a.ps };
-		pthread_t th[2];
-		double t0;
-
-		err = mmdemo_dev_reset(dev);
-		if (err)
-			break;
-		t0 = now_ns();
-		fault_range(&a);
-		t1[r] = (now_ns() - t0) / pages;
-		err = mmdemo_dev_reset(dev);
-		if (err)
-			break;
-		t0 = now_ns();
-		if (pthread_create(&th[0], NULL, fault_range, &h1) ||
-		    pthread_create(&th[1], NULL, fault_range, &h2)) {
-			err = -EAGAIN;
-			break;
+	if (k->kind == ANON)
+		return -1;
+	if (k->kind == MEMFD) {
+		fd = memfd_create("mmdemo-bench", MFD_CLOEXEC);
+		if (fd >= 0 && ftruncate(fd, (off_t)len)) {
+			close(fd);
+			return -EIO;
 		}
-		pthread_join(th[0], NULL);
-		pthread_join(th[1], NULL);
-		t2[r] = (now_ns() - t0) / pages;
+		return fd >= 0 ? fd : -errno;
 	}
-	mmdemo_dev_close(dev);
-	if (err)
-		return err;
-	/* Each round's one-thread time against its own two-thread time. */
-	*speedup = median_of(t1, t2, repeat);
-	*one = median(t1, repeat);
-	*two = median(t2, repeat);
-	return 0;
+	if (!*dev) {
+		err = mmdemo_dev_open(cli->device, O_RDWR, dev);
+		if (!err)
+			err = mmdemo_dev_set_backing(*dev, k->backing);
+		if (err)
+			return err;
+	}
+	err = mmdemo_dev_reset(*dev);
+	return err ? err : mmdemo_dev_fd(*dev);
+}
+
+/* ns per page of faulting @pages new pages in @nthreads threads. */
+static int fault_in_threads(struct cli *cli, const struct thread_kind *k, size_t pages,
+			    int nthreads, struct mmdemo_dev **dev, double *ns)
+{
+	struct fault_job job[2];
+	pthread_t th[2];
+	void *res[2] = { NULL, NULL };
+	int fd, n = 0;
+	double t0;
+
+	fd = fresh_file(cli, k, pages * cli->page_size, dev);
+	if (fd < -1)
+		return fd;
+	for (int i = 0; i < nthreads; i++) {
+		size_t first = pages * (size_t)i / (size_t)nthreads;
+
+		job[i] = (struct fault_job){ fd, first,
+					     pages * (size_t)(i + 1) / (size_t)nthreads - first,
+					     cli->page_size };
+	}
+	t0 = now_ns();
+	if (nthreads == 1) {
+		res[0] = fault_range(&job[0]);
+	} else {
+		for (n = 0; n < nthreads; n++)
+			if (pthread_create(&th[n], NULL, fault_range, &job[n]))
+				break;
+		for (int i = 0; i < n; i++)
+			pthread_join(th[i], &res[i]);
+	}
+	*ns = (now_ns() - t0) / (double)pages;
+	if (k->kind == MEMFD)
+		close(fd);
+	if (nthreads > 1 && n < nthreads)
+		return -EAGAIN;
+	return res[0] || res[1] ? -EIO : 0;
+}
+
+/*
+ * Every kind once per round, one thread then two, as measure_kinds() does:
+ * a slow spell of the machine then hits all kinds alike.
+ */
+static int measure_threads(struct cli *cli, struct thread_kind *tks, int ntk, size_t pages,
+			   int repeat)
+{
+	double t1[NR_THREAD_KINDS][MAX_REPEAT], t2[NR_THREAD_KINDS][MAX_REPEAT];
+	struct mmdemo_dev *dev[NR_THREAD_KINDS] = { NULL };
+	int err = 0;
+
+	for (int r = 0; r < repeat && !err; r++) {
+		for (int i = 0; i < ntk && !err; i++) {
+			err = fault_in_threads(cli, &tks[i], pages, 1, &dev[i], &t1[i][r]);
+			if (!err)
+				err = fault_in_threads(cli, &tks[i], pages, 2, &dev[i], &t2[i][r]);
+			if (err)
+				err = cli_fail(cli, "threads, %s: %s", tks[i].name, strerror(-err));
+		}
+	}
+	for (int i = 0; i < ntk; i++) {
+		mmdemo_dev_close(dev[i]);
+		if (err)
+			continue;
+		/* Each round's one-thread time against its own two-thread time. */
+		tks[i].speedup = median_of(t1[i], t2[i], repeat);
+		tks[i].one = median(t1[i], repeat);
+		tks[i].two = median(t2[i], repeat);
+	}
+	return err;
 }
 
 static void svg(FILE *f, const struct bench_kind *ks, int n)
@@ -435,137 +508,70 @@ static void svg(FILE *f, const struct bench_kind *ks, int n)
 	fprintf(f, "</svg>\n");
 }
 
-static int run_bench(struct cli *cli, int argc, char **argv)
+/* What a run measures (--only). */
+enum {
+	PART_FAULTS = 1 << 0,
+	PART_THROUGHPUT = 1 << 1,
+	PART_THREADS = 1 << 2,
+	PART_ALL = PART_FAULTS | PART_THROUGHPUT | PART_THREADS,
+};
+
+/* "faults,threads" and the like into PART_* bits; -EINVAL if not that. */
+static int parse_parts(const char *arg, unsigned int *parts)
 {
-	struct bench_kind ks[] = {
-		{ .name = "anon 4k", .kind = ANON, .advice = MADV_NOHUGEPAGE },
-		{ .name = "anon thp", .kind = ANON, .advice = MADV_HUGEPAGE },
-		{ .name = "memfd", .kind = MEMFD },
-		{ .name = "/dev/zero", .kind = ZERO },
-		{ .name = "dev page", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE },
-		{ .name = "dev insert", .kind = DEVICE, .backing = MMDEMO_BACKING_INSERT },
-		{ .name = "dev ins+ar", .kind = DEVICE,
-		  .backing = MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND },
-		{ .name = "dev pfn", .kind = DEVICE, .backing = MMDEMO_BACKING_PFN },
-		{ .name = "dev pfn+ar", .kind = DEVICE,
-		  .backing = MMDEMO_BACKING_PFN | MMDEMO_BACKING_FAULT_AROUND },
-		{ .name = "dev eager", .kind = DEVICE, .backing = MMDEMO_BACKING_EAGER },
-		{ .name = "dev huge", .kind = DEVICE, .backing = MMDEMO_BACKING_HUGE },
-		{ .name = "dev populate", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE,
-		  .extra_flags = MAP_POPULATE },
-	};
-	int nk = sizeof(ks) / sizeof(ks[0]), c, err;
-	const char *anon_baseline = ks[0].name;
-	uint64_t pages = 1024, repeat = 5;
-	const char *svg_path = NULL;
-	struct throughput tp[3];
-	struct mmdemo_info info;
-	const uint32_t thread_modes[2] = {
-		MMDEMO_BACKING_PAGE, MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND,
-	};
-	double one[2], two[2], speedup[2];
-	struct mmdemo_dev *dev;
+	static const char *const names[] = { "faults", "throughput", "threads" };
+	const char *p = arg;
 
-	while ((c = cli_getopt(cli, &cmd_bench, argc, argv, "n:r:hjD:", options)) != -1) {
-		if (c == 'n' && !cli_opt_pages(cli, optarg, 1 << 16, &pages))
-			continue;
-		if (c == 'r' && !parse_number(optarg, 1, MAX_REPEAT, &repeat))
-			continue;
-		if (c == 'r')
-			return cli_usage(cli, "--repeat '%s': expected 1 to 15", optarg);
-		if (c == 'S') {
-			svg_path = optarg;
-			continue;
-		}
-		return c == 'h' ? 0 : EXIT_USAGE;
+	*parts = 0;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		size_t i;
+
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (len == strlen(names[i]) && !strncmp(p, names[i], len))
+				break;
+		if (i == sizeof(names) / sizeof(names[0]))
+			return -EINVAL;
+		*parts |= 1u << i;
+		p += len;
+		if (*p == ',' && *++p == '\0')
+			return -EINVAL;
 	}
-	if (optind < argc)
-		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if (cli_open(cli, O_RDWR, &dev))
-		return 1;
-	err = cli_check_range(cli, dev, 0, pages, &info);
-	mmdemo_dev_close(dev);
-	if (err)
-		return err;
+	return *parts ? 0 : -EINVAL;
+}
 
-	err = measure_kinds(cli, ks, nk, pages, (int)repeat);
-	if (err)
-		return err;
-	for (int i = 0; i < 3; i++) {
-		size_t len = (size_t)(64 << 10) << (4 * i);	/* 64 KiB, 1 MiB, 16 MiB */
+static void json_kinds(struct cli *cli, const struct bench_kind *ks, int nk,
+		       const char *anon_baseline)
+{
+	json_string(&cli->j, "first_touch_baseline", anon_baseline);
+	json_array_begin(&cli->j, "kinds");
+	for (int i = 0; i < nk; i++) {
+		const struct bench_kind *k = &ks[i];
 
-		if (len > info.size)
-			len = info.size;
-		err = measure_throughput(cli, len, (int)repeat, &tp[i]);
-		if (err)
-			return cli_fail(cli, "throughput: %s", strerror(-err));
-	}
-	for (int i = 0; i < 2; i++) {
-		err = measure_threads(cli, thread_modes[i], pages, (int)repeat, &one[i], &two[i],
-				      &speedup[i]);
-		if (err)
-			return cli_fail(cli, "threads: %s", strerror(-err));
-	}
-
-	if (svg_path) {
-		FILE *f = fopen(svg_path, "w");
-
-		if (!f)
-			return cli_fail(cli, "%s: %s", svg_path, strerror(errno));
-		svg(f, ks, nk);
-		fclose(f);
-	}
-	if (cli->json) {
 		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "bench");
-		json_u64(&cli->j, "pages", pages);
-		json_u64(&cli->j, "repeat", repeat);
-		json_string(&cli->j, "first_touch_baseline", anon_baseline);
-		json_array_begin(&cli->j, "kinds");
-		for (int i = 0; i < nk; i++) {
-			const struct bench_kind *k = &ks[i];
-
-			json_object_begin(&cli->j, NULL);
-			json_string(&cli->j, "kind", k->name);
-			json_bool(&cli->j, "supported", !k->unsupported);
-			if (!k->unsupported) {
-				json_u64(&cli->j, "first_touch_ns", (uint64_t)k->first_ns);
-				json_u64(&cli->j, "first_touch_faults_x1000", x1000(k->first_faults));
-				json_u64(&cli->j, "first_vs_anon_x100", x1000(k->first_x) / 10);
-			}
-			if (!k->unsupported && k->remap_ns >= 0) {
-				json_u64(&cli->j, "remap_ns", (uint64_t)k->remap_ns);
-				json_u64(&cli->j, "remap_faults_x1000", x1000(k->remap_faults));
-				json_u64(&cli->j, "remap_vs_memfd_x100", x1000(k->remap_x) / 10);
-				json_u64(&cli->j, "reread_ns", (uint64_t)k->reread_ns);
-				json_u64(&cli->j, "reread_faults_x1000", x1000(k->reread_faults));
-				json_u64(&cli->j, "reread_vs_memfd_x100", x1000(k->reread_x) / 10);
-			}
-			json_object_end(&cli->j);
+		json_string(&cli->j, "kind", k->name);
+		json_bool(&cli->j, "supported", !k->unsupported);
+		if (!k->unsupported) {
+			json_u64(&cli->j, "first_touch_ns", (uint64_t)k->first_ns);
+			json_u64(&cli->j, "first_touch_faults_x1000", x1000(k->first_faults));
+			json_u64(&cli->j, "first_vs_anon_x100", x1000(k->first_x) / 10);
 		}
-		json_array_end(&cli->j);
-		json_array_begin(&cli->j, "throughput");
-		for (int i = 0; i < 3; i++) {
-			json_object_begin(&cli->j, NULL);
-			json_u64(&cli->j, "bytes", tp[i].bytes);
-			json_u64(&cli->j, "read_mb_s", (uint64_t)tp[i].read_mb_s);
-			json_u64(&cli->j, "mmap_mb_s", (uint64_t)tp[i].mmap_mb_s);
-			json_object_end(&cli->j);
+		if (!k->unsupported && k->remap_ns >= 0) {
+			json_u64(&cli->j, "remap_ns", (uint64_t)k->remap_ns);
+			json_u64(&cli->j, "remap_faults_x1000", x1000(k->remap_faults));
+			json_u64(&cli->j, "remap_vs_memfd_x100", x1000(k->remap_x) / 10);
+			json_u64(&cli->j, "reread_ns", (uint64_t)k->reread_ns);
+			json_u64(&cli->j, "reread_faults_x1000", x1000(k->reread_faults));
+			json_u64(&cli->j, "reread_vs_memfd_x100", x1000(k->reread_x) / 10);
 		}
-		json_array_end(&cli->j);
-		json_array_begin(&cli->j, "threads");
-		for (int i = 0; i < 2; i++) {
-			json_object_begin(&cli->j, NULL);
-			json_string(&cli->j, "backing", backing_name(thread_modes[i]));
-			json_u64(&cli->j, "one_ns_per_page", (uint64_t)one[i]);
-			json_u64(&cli->j, "two_ns_per_page", (uint64_t)two[i]);
-			json_u64(&cli->j, "speedup_x100", x1000(speedup[i]) / 10);
-			json_object_end(&cli->j);
-		}
-		json_array_end(&cli->j);
 		json_object_end(&cli->j);
-		return 0;
 	}
+	json_array_end(&cli->j);
+}
+
+static void say_kinds(struct cli *cli, const struct bench_kind *ks, int nk, uint64_t pages,
+		      uint64_t repeat)
+{
 	say(cli, "%llu pages, %llu rounds of every kind; medians, and medians of each round's "
 	    "ratio to anon 4k (first) and memfd", (unsigned long long)pages,
 	    (unsigned long long)repeat);
@@ -596,20 +602,163 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 	explain(cli, "first: mmap() plus a write to every page; re-map: the same again with every");
 	explain(cli, "page still resident in the file or device; re-read: mapped again and read, where");
 	explain(cli, "fault-around (memfd, +ar) maps a window per fault.  Eager pays at mmap() time;");
-	explain(cli, "huge maps 2 MiB per fault where aligned (1 fault per 512 pages).");
-	say(cli, "%s", "");
-	say(cli, "%-9s %10s %10s %8s", "reading", "read() MB/s", "mmap MB/s", "mmap/read");
-	for (int i = 0; i < 3; i++)
-		say(cli, "%6zu kB %10.0f %10.0f %8.2f", tp[i].bytes / 1024, tp[i].read_mb_s,
-		    tp[i].mmap_mb_s, tp[i].mmap_mb_s / tp[i].read_mb_s);
-	say(cli, "%s", "");
-	for (int i = 0; i < 2; i++)
-		say(cli, "faulting %llu new device pages (%s): one thread %.0f ns/page, two threads "
-		    "%.0f ns/page: %.2fx", (unsigned long long)pages, backing_name(thread_modes[i]),
-		    one[i], two[i], speedup[i]);
-	explain(cli, "Every mode has a ->map_pages, so the kernel serves these faults under each");
-	explain(cli, "mapping's own lock (6.7+), not the process's mmap_lock: see mmdemo info.");
-	return 0;
+	explain(cli, "huge maps 2 MiB per fault where aligned (1 fault per 512 pages).  A first");
+	explain(cli, "write through a shared mapping is one fault in every mode: the device installs");
+	explain(cli, "a writable entry and notes the page dirty at once.  populate: MAP_POPULATE maps");
+	explain(cli, "every page at mmap() time, read-only in a shared mapping (the kernel's design),");
+	explain(cli, "so each first write then takes one write-protect fault: 2 per page in all.");
 }
 
+static void say_threads(struct cli *cli, const struct thread_kind *tks, int ntk,
+			uint64_t pages, uint64_t repeat)
+{
+	say(cli, "%s", "");
+	say(cli, "faulting %llu new pages, one thread against two with half each; medians of "
+	    "%llu rounds", (unsigned long long)pages, (unsigned long long)repeat);
+	say(cli, "%-12s %12s %12s %8s", "kind", "1 thr ns/pg", "2 thr ns/pg", "speedup");
+	for (int i = 0; i < ntk; i++)
+		say(cli, "%-12s %12.0f %12.0f %7.2fx", tks[i].name, tks[i].one, tks[i].two,
+		    tks[i].speedup);
+	explain(cli, "anon 4k and memfd are the controls: how far this machine lets two CPUs fault");
+	explain(cli, "at once.  Every device mode has a ->map_pages, so the kernel serves these");
+	explain(cli, "faults under each mapping's own lock (6.7+), not the process's mmap_lock: see");
+	explain(cli, "mmdemo info.  Under single-threaded TCG the vCPUs take turns: expect 1.00x.");
+}
+
+static int run_bench(struct cli *cli, int argc, char **argv)
+{
+	struct bench_kind ks[] = {
+		{ .name = "anon 4k", .kind = ANON, .advice = MADV_NOHUGEPAGE },
+		{ .name = "anon thp", .kind = ANON, .advice = MADV_HUGEPAGE },
+		{ .name = "memfd", .kind = MEMFD },
+		{ .name = "/dev/zero", .kind = ZERO },
+		{ .name = "dev page", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE },
+		{ .name = "dev insert", .kind = DEVICE, .backing = MMDEMO_BACKING_INSERT },
+		{ .name = "dev ins+ar", .kind = DEVICE,
+		  .backing = MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND },
+		{ .name = "dev pfn", .kind = DEVICE, .backing = MMDEMO_BACKING_PFN },
+		{ .name = "dev pfn+ar", .kind = DEVICE,
+		  .backing = MMDEMO_BACKING_PFN | MMDEMO_BACKING_FAULT_AROUND },
+		{ .name = "dev eager", .kind = DEVICE, .backing = MMDEMO_BACKING_EAGER },
+		{ .name = "dev huge", .kind = DEVICE, .backing = MMDEMO_BACKING_HUGE },
+		{ .name = "dev populate", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE,
+		  .extra_flags = MAP_POPULATE },
+	};
+	int nk = sizeof(ks) / sizeof(ks[0]), c, err;
+	const char *anon_baseline = ks[0].name;
+	uint64_t pages = 1024, repeat = 5;
+	const char *svg_path = NULL;
+	struct throughput tp[3];
+	struct mmdemo_info info;
+	struct thread_kind tks[NR_THREAD_KINDS] = {
+		{ .name = "anon 4k", .kind = ANON },
+		{ .name = "memfd", .kind = MEMFD },
+		{ .name = "dev page", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE },
+		{ .name = "dev ins+ar", .kind = DEVICE,
+		  .backing = MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND },
+	};
+	int ntk = NR_THREAD_KINDS;
+	unsigned int parts = PART_ALL;
+	struct mmdemo_dev *dev;
+
+	while ((c = cli_getopt(cli, &cmd_bench, argc, argv, "n:r:hjD:", options)) != -1) {
+		if (c == 'n' && !cli_opt_pages(cli, optarg, 1 << 16, &pages))
+			continue;
+		if (c == 'r' && !parse_number(optarg, 1, MAX_REPEAT, &repeat))
+			continue;
+		if (c == 'r')
+			return cli_usage(cli, "--repeat '%s': expected 1 to 15", optarg);
+		if (c == 'S') {
+			svg_path = optarg;
+			continue;
+		}
+		if (c == 'O') {
+			if (parse_parts(optarg, &parts))
+				return cli_usage(cli, "--only '%s': expected a comma-separated list "
+						 "of faults, throughput and threads", optarg);
+			continue;
+		}
+		return c == 'h' ? 0 : EXIT_USAGE;
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (svg_path && !(parts & PART_FAULTS))
+		return cli_usage(cli, "--svg draws the fault costs: it needs --only faults");
+	if (cli_open(cli, O_RDWR, &dev))
+		return 1;
+	err = cli_check_range(cli, dev, 0, pages, &info);
+	mmdemo_dev_close(dev);
+	if (err)
+		return err;
+
+	err = parts & PART_FAULTS ? measure_kinds(cli, ks, nk, pages, (int)repeat) : 0;
+	if (err)
+		return err;
+	for (int i = 0; i < 3 && (parts & PART_THROUGHPUT); i++) {
+		size_t len = (size_t)(64 << 10) << (4 * i);	/* 64 KiB, 1 MiB, 16 MiB */
+
+		if (len > info.size)
+			len = info.size;
+		err = measure_throughput(cli, len, (int)repeat, &tp[i]);
+		if (err)
+			return cli_fail(cli, "throughput: %s", strerror(-err));
+	}
+	err = parts & PART_THREADS ? measure_threads(cli, tks, ntk, pages, (int)repeat) : 0;
+	if (err)
+		return err;
+
+	if (svg_path) {
+		FILE *f = fopen(svg_path, "w");
+
+		if (!f)
+			return cli_fail(cli, "%s: %s", svg_path, strerror(errno));
+		svg(f, ks, nk);
+		fclose(f);
+	}
+	if (cli->json) {
+		json_object_begin(&cli->j, NULL);
+		json_string(&cli->j, "command", "bench");
+		json_u64(&cli->j, "pages", pages);
+		json_u64(&cli->j, "repeat", repeat);
+		if (parts & PART_FAULTS)
+			json_kinds(cli, ks, nk, anon_baseline);
+		if (parts & PART_THROUGHPUT) {
+			json_array_begin(&cli->j, "throughput");
+			for (int i = 0; i < 3; i++) {
+				json_object_begin(&cli->j, NULL);
+				json_u64(&cli->j, "bytes", tp[i].bytes);
+				json_u64(&cli->j, "read_mb_s", (uint64_t)tp[i].read_mb_s);
+				json_u64(&cli->j, "mmap_mb_s", (uint64_t)tp[i].mmap_mb_s);
+				json_object_end(&cli->j);
+			}
+			json_array_end(&cli->j);
+		}
+		if (parts & PART_THREADS) {
+			json_array_begin(&cli->j, "threads");
+			for (int i = 0; i < ntk; i++) {
+				json_object_begin(&cli->j, NULL);
+				json_string(&cli->j, "kind", tks[i].name);
+				json_u64(&cli->j, "one_ns_per_page", (uint64_t)tks[i].one);
+				json_u64(&cli->j, "two_ns_per_page", (uint64_t)tks[i].two);
+				json_u64(&cli->j, "speedup_x100", x1000(tks[i].speedup) / 10);
+				json_object_end(&cli->j);
+			}
+			json_array_end(&cli->j);
+		}
+		json_object_end(&cli->j);
+		return 0;
+	}
+	if (parts & PART_FAULTS)
+		say_kinds(cli, ks, nk, pages, repeat);
+	if (parts & PART_THROUGHPUT) {
+		say(cli, "%s", "");
+		say(cli, "%-9s %10s %10s %8s", "reading", "read() MB/s", "mmap MB/s", "mmap/read");
+		for (int i = 0; i < 3; i++)
+			say(cli, "%6zu kB %10.0f %10.0f %8.2f", tp[i].bytes / 1024, tp[i].read_mb_s,
+			    tp[i].mmap_mb_s, tp[i].mmap_mb_s / tp[i].read_mb_s);
+	}
+	if (parts & PART_THREADS)
+		say_threads(cli, tks, ntk, pages, repeat);
+	return 0;
+}
 const struct cmd cmd_bench = { "bench", run_bench, "cost per page of faults, side by side", bench_help };
