@@ -474,7 +474,24 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
 
 	/* Times are not checked (a benchmark asserts nothing); fault counts are. */
 	ASSERT_EQ(0, tool(r, "bench", "--json", "--pages", "64", "--repeat", "1",
-			  NULL)) TH_LOG("%s", r->err);
+			  "--svg", "/tmp/mmdemo-bench.svg", NULL)) TH_LOG("%s", r->err);
+	/* The chart has every row, with its faults per page. */
+	{
+		FILE *f = fopen("/tmp/mmdemo-bench.svg", "r");
+		static char svg[16384];
+		size_t n;
+
+		ASSERT_NE(NULL, f);
+		n = fread(svg, 1, sizeof(svg) - 1, f);
+		fclose(f);
+		svg[n] = '\0';
+		EXPECT_NE(NULL, strstr(svg, ">anon 4k<"));
+		EXPECT_NE(NULL, strstr(svg, ">anon thp<"));
+		EXPECT_NE(NULL, strstr(svg, ">dev pfn<"));
+		EXPECT_NE(NULL, strstr(svg, "(1.000 faults/page)"));
+		EXPECT_NE(NULL, strstr(svg, "(2.000 faults/page)"));	/* populate */
+		unlink("/tmp/mmdemo-bench.svg");
+	}
 	k = jv_get(r->json, "kinds");
 	ASSERT_EQ(12, jv_count(k));
 	EXPECT_STREQ("dev populate", jv_str(k, "11.kind", ""));

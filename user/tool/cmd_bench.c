@@ -472,7 +472,7 @@ static int measure_threads(struct cli *cli, struct thread_kind *tks, int ntk, si
 static void svg(FILE *f, const struct bench_kind *ks, int n)
 {
 	double max = 1;
-	int w = 640, bar = 24, h = 60 + n * 2 * bar;
+	int w = 760, bar = 24, h = 60 + n * 2 * bar;
 
 	for (int i = 0; i < n; i++) {
 		if (ks[i].first_ns > max)
@@ -483,11 +483,11 @@ static void svg(FILE *f, const struct bench_kind *ks, int n)
 	fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"font-family=\"sans-serif\" font-size=\"12\">\n", w, h);
 	fprintf(f, "<text x=\"10\" y=\"20\">cost per page (ns): first touch (dark), "
-		"re-map of resident pages (light)</text>\n");
+		"re-map of resident pages (light); minor faults per page in brackets</text>\n");
 	for (int i = 0; i < n; i++) {
 		int y = 40 + i * 2 * bar;
-		double f1 = ks[i].first_ns > 0 ? ks[i].first_ns / max * (w - 260) : 0;
-		double f2 = ks[i].remap_ns > 0 ? ks[i].remap_ns / max * (w - 260) : 0;
+		double f1 = ks[i].first_ns > 0 ? ks[i].first_ns / max * (w - 380) : 0;
+		double f2 = ks[i].remap_ns > 0 ? ks[i].remap_ns / max * (w - 380) : 0;
 
 		fprintf(f, "<text x=\"10\" y=\"%d\">%s</text>\n", y + 16, ks[i].name);
 		if (ks[i].unsupported) {
@@ -497,12 +497,13 @@ static void svg(FILE *f, const struct bench_kind *ks, int n)
 		}
 		fprintf(f, "<rect x=\"120\" y=\"%d\" width=\"%.0f\" height=\"%d\" fill=\"#345\"/>\n",
 			y + 2, f1, bar - 6);
-		fprintf(f, "<text x=\"%.0f\" y=\"%d\">%.0f</text>\n", 125 + f1, y + 14, ks[i].first_ns);
+		fprintf(f, "<text x=\"%.0f\" y=\"%d\">%.0f (%.3f faults/page)</text>\n", 125 + f1,
+			y + 14, ks[i].first_ns, ks[i].first_faults);
 		if (f2 > 0) {
 			fprintf(f, "<rect x=\"120\" y=\"%d\" width=\"%.0f\" height=\"%d\" "
 				"fill=\"#9ab\"/>\n", y + bar, f2, bar - 6);
-			fprintf(f, "<text x=\"%.0f\" y=\"%d\">%.0f</text>\n", 125 + f2,
-				y + bar + 12, ks[i].remap_ns);
+			fprintf(f, "<text x=\"%.0f\" y=\"%d\">%.0f (%.3f)</text>\n", 125 + f2,
+				y + bar + 12, ks[i].remap_ns, ks[i].remap_faults);
 		}
 	}
 	fprintf(f, "</svg>\n");
