@@ -19,9 +19,12 @@
  *   i_mmap_rwsem               taken by unmap_mapping_range(): under a page
  *                              lock in clean and shrink (the order the
  *                              kernel's rmap walks use), under none in zap
- * The fault path takes no device-wide lock.  It finds pages under RCU and
- * orders itself against a shrink with the page lock, as the page cache
- * does against truncate: see mmdemo_page_get() and mmdemo_ioctl_resize().
+ * The fault path takes no device-wide lock and writes no device-wide
+ * counter (struct mmdemo_counters is per CPU).  It finds pages under RCU,
+ * one walk of the store for a resident page, and orders itself against a
+ * shrink with the page lock, as the page cache does against truncate: see
+ * mmdemo_page_get() and mmdemo_ioctl_resize().  (Storing a new page takes
+ * the xarray's own lock, as adding a page to the page cache does.)
  *
  * Nor does it rely on mmap_lock.  Since 6.7 the core calls ->fault with
  * only the VMA's own lock held when the VMA has ->map_pages (every mode
