@@ -40,6 +40,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm_types.h>
+#include <linux/page-flags.h>
 #include <linux/percpu.h>
 #include <linux/rwsem.h>
 #include <linux/xarray.h>
@@ -130,16 +131,29 @@ static inline u64 mmdemo_size(struct mmdemo_dev *dev)
 }
 
 /*
- * With @page locked: whether it is still the device's page at @pgoff.  A
- * shrink lowers the size first and then removes each page under its lock,
- * so a page that passes this check under the lock cannot be removed before
- * the caller unlocks it.
+ * page->private of a single page while it is in the store: the page is
+ * the device's (no page cache has it), so the field is ours.  Set before
+ * the page is published and cleared when it is removed, under its lock,
+ * it answers "still the device's?" the way ->mapping does for a page-cache
+ * folio, with no walk of the store.  The pages of a huge page cannot carry
+ * it (their fields hold the folio's metadata): for them the store is asked.
+ */
+#define MMDEMO_PAGE_IN_STORE	1UL
+
+/*
+ * With @page locked: whether it is still the device's page at @pgoff (the
+ * offset it was found at).  A shrink lowers the size first and then
+ * removes each page under its lock, so a page that passes this check
+ * under the lock cannot be removed before the caller unlocks it.
  */
 static inline bool mmdemo_page_live(struct mmdemo_dev *dev, pgoff_t pgoff,
 				    struct page *page)
 {
-	return pgoff < READ_ONCE(dev->nr_pages) &&
-	       xa_load(&dev->pages, pgoff) == page;
+	if (pgoff >= READ_ONCE(dev->nr_pages))
+		return false;
+	if (!folio_test_large(page_folio(page)))
+		return page_private(page) == MMDEMO_PAGE_IN_STORE;
+	return xa_load(&dev->pages, pgoff) == page;
 }
 
 /* mmdemo_pages.c: the page store */

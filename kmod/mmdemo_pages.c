@@ -90,11 +90,13 @@ static struct page *mmdemo_page_alloc(struct mmdemo_dev *dev, pgoff_t pgoff)
 	 */
 	get_page(page);
 	__folio_set_locked(page_folio(page));
+	set_page_private(page, MMDEMO_PAGE_IN_STORE);
 
 	/* Two first touches of one page race here: the first store wins. */
 	old = xa_cmpxchg(&dev->pages, pgoff, NULL, page, GFP_KERNEL);
 	if (unlikely(old)) {
 		/* Never published: both references go, and the page with them. */
+		set_page_private(page, 0);
 		__folio_clear_locked(page_folio(page));
 		put_page(page);
 		put_page(page);
@@ -115,6 +117,8 @@ static bool mmdemo_page_remove(struct mmdemo_dev *dev, pgoff_t pgoff,
 {
 	if (xa_cmpxchg(&dev->pages, pgoff, page, NULL, 0) != page)
 		return false;
+	if (!folio_test_large(page_folio(page)))
+		set_page_private(page, 0);
 	this_cpu_dec(dev->counters->pages_resident);
 	put_page(page);
 	return true;
