@@ -46,10 +46,12 @@ repeat:
 			put_page(page);
 			goto repeat;
 		}
-		if (locked && trylock_page(page)) {
-			*locked = page == xas_reload(&xas);
-			if (!*locked)
+		if (locked) {
+			*locked = trylock_page(page);
+			if (*locked && unlikely(page != xas_reload(&xas))) {
 				unlock_page(page);
+				*locked = false;
+			}
 		}
 	}
 	rcu_read_unlock();
