@@ -783,6 +783,8 @@ TEST_F(tool, bad_arguments_get_one_clear_line_and_status_2)
 	EXPECT_EQ(2, tool(r, "nosuchcommand", NULL));
 	EXPECT_NE(NULL, strstr(r->err, "nosuchcommand"));
 	EXPECT_EQ(2, tool(r, "info", "--frobnicate", NULL));
+	EXPECT_EQ(2, tool(r, "bench", "--repeat", "32", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "1 to 31"));
 	EXPECT_EQ(2, tool(r, "bench", "--only", "faults,", NULL));
 	EXPECT_NE(NULL, strstr(r->err, "'faults,'"));
 	EXPECT_EQ(2, tool(r, "bench", "--only", "threads", "--svg", "/tmp/x.svg", NULL));

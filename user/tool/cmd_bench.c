@@ -41,7 +41,7 @@ static const char bench_help[] =
 "Resets the device before each device run: nothing else may map it.\n"
 "\n"
 "  -n, --pages N     pages per run\n"
-"  -r, --repeat N    runs per figure (at most 15)\n"
+"  -r, --repeat N    runs per figure (at most 31)\n"
 "      --only PARTS  a comma-separated list of faults, throughput, threads\n"
 "                    (default: all three)\n"
 "      --svg FILE    also draw the costs per page as an SVG bar chart\n";
@@ -57,7 +57,7 @@ static const struct option options[] = {
 
 enum kind { ANON, MEMFD, ZERO, DEVICE };
 
-#define MAX_REPEAT	15
+#define MAX_REPEAT	31
 
 struct bench_kind {
 	const char *name;
@@ -668,7 +668,7 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		if (c == 'r' && !parse_number(optarg, 1, MAX_REPEAT, &repeat))
 			continue;
 		if (c == 'r')
-			return cli_usage(cli, "--repeat '%s': expected 1 to 15", optarg);
+			return cli_usage(cli, "--repeat '%s': expected 1 to %d", optarg, MAX_REPEAT);
 		if (c == 'S') {
 			svg_path = optarg;
 			continue;
