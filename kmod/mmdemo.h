@@ -141,19 +141,29 @@ static inline u64 mmdemo_size(struct mmdemo_dev *dev)
 #define MMDEMO_PAGE_IN_STORE	1UL
 
 /*
- * With @page locked: whether it is still the device's page at @pgoff (the
- * offset it was found at).  A shrink lowers the size first and then
- * removes each page under its lock, so a page that passes this check
- * under the lock cannot be removed before the caller unlocks it.
+ * With @page locked: whether it is still in the store, at @pgoff (the
+ * offset it was found at).  Removal takes the page lock, so the answer
+ * holds until the caller unlocks it.
+ */
+static inline bool mmdemo_page_in_store(struct mmdemo_dev *dev, pgoff_t pgoff,
+					struct page *page)
+{
+	if (!folio_test_large(page_folio(page)))
+		return page_private(page) == MMDEMO_PAGE_IN_STORE;
+	return xa_load(&dev->pages, pgoff) == page;
+}
+
+/*
+ * With @page locked: whether it is still the device's page at @pgoff, and
+ * inside the device.  A shrink lowers the size first and then removes each
+ * page under its lock, so a page that passes this check under the lock
+ * cannot be removed before the caller unlocks it.
  */
 static inline bool mmdemo_page_live(struct mmdemo_dev *dev, pgoff_t pgoff,
 				    struct page *page)
 {
-	if (pgoff >= READ_ONCE(dev->nr_pages))
-		return false;
-	if (!folio_test_large(page_folio(page)))
-		return page_private(page) == MMDEMO_PAGE_IN_STORE;
-	return xa_load(&dev->pages, pgoff) == page;
+	return pgoff < READ_ONCE(dev->nr_pages) &&
+	       mmdemo_page_in_store(dev, pgoff, page);
 }
 
 /* mmdemo_pages.c: the page store */

@@ -188,7 +188,7 @@ static vm_fault_t mmdemo_fault_pfn(struct vm_fault *vmf)
 		ret |= vmf_insert_pfn_prot(vma, vmf->address, page_to_pfn(page),
 					   prot);
 		if (write && !(ret & VM_FAULT_ERROR))
-			mmdemo_mark_dirty(vmf->vma->vm_private_data, vmf->pgoff);
+			mmdemo_mark_dirty(vma->vm_private_data, vmf->pgoff);
 		unlock_page(page);
 		put_page(page);
 	}

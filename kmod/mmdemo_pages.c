@@ -179,7 +179,7 @@ retry:
 	}
 	if (!locked) {
 		lock_page(page);
-		if (unlikely(xa_load(&dev->pages, pgoff) != page)) {
+		if (unlikely(!mmdemo_page_in_store(dev, pgoff, page))) {
 			unlock_page(page);
 			put_page(page);
 			goto retry;
