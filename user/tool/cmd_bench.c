@@ -101,8 +101,8 @@ static double median(double *v, int n)
 	return v[n / 2];
 }
 
-/* Maps @len bytes of @k's memory on @fd; MAP_FAILED on error. */
-static char *map_kind(const struct bench_kind *k, int fd, size_t len)
+/* Maps @len bytes of @k's memory, from @off of @fd; MAP_FAILED on error. */
+static char *map_kind(const struct bench_kind *k, int fd, off_t off, size_t len)
 {
 	if (k->kind == ANON) {
 		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -115,7 +115,7 @@ static char *map_kind(const struct bench_kind *k, int fd, size_t len)
 		}
 		return p;
 	}
-	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | k->extra_flags, fd, 0);
+	return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | k->extra_flags, fd, off);
 }
 
 /* Map and write (or read) one byte per page; returns ns per page, faults via @faults. */
@@ -128,7 +128,7 @@ static double touch_run(const struct bench_kind *k, int fd, size_t pages, size_t
 
 	mmdemo_rusage(&r0);
 	t0 = now_ns();
-	p = map_kind(k, fd, pages * ps);
+	p = map_kind(k, fd, 0, pages * ps);
 	if (p == MAP_FAILED)
 		return -1;
 	for (size_t i = 0; i < pages; i++) {
@@ -326,6 +326,7 @@ static int measure_throughput(struct cli *cli, size_t len, int repeat, struct th
 }
 
 struct fault_job {
+	const struct bench_kind *k;
 	int fd;			/* -1: anonymous memory */
 	size_t first, pages, ps;
 };
@@ -335,18 +336,8 @@ static void *fault_range(void *arg)
 {
 	struct fault_job *j = arg;
 	size_t len = j->pages * j->ps;
-	char *p;
+	char *p = map_kind(j->k, j->fd, (off_t)(j->first * j->ps), len);
 
-	if (j->fd < 0) {
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (p != MAP_FAILED && madvise(p, len, MADV_NOHUGEPAGE)) {
-			munmap(p, len);
-			return (void *)1;
-		}
-	} else {
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, j->fd,
-			 (off_t)(j->first * j->ps));
-	}
 	if (p == MAP_FAILED)
 		return (void *)1;
 	for (size_t i = 0; i < j->pages; i++)
@@ -366,56 +357,33 @@ static void *fault_range(void *arg)
 #define NR_THREAD_KINDS	4
 
 struct thread_kind {
-	const char *name;
-	enum kind kind;
-	uint32_t backing;	/* DEVICE only */
+	struct bench_kind k;	/* what is mapped: name, kind, advice, backing */
 	double one, two, speedup;	/* ns per page, and one / two */
 };
 
-/* A file of @k with @len bytes of new pages: an fd, or a negative errno. */
-static int fresh_file(struct cli *cli, const struct thread_kind *k, size_t len,
-		      struct mmdemo_dev **dev)
+/* ns per page of faulting @pages new pages of @k in @nthreads threads. */
+static int fault_in_threads(struct cli *cli, const struct bench_kind *k, size_t pages,
+			    int nthreads, double *ns)
 {
-	int fd, err;
-
-	if (k->kind == ANON)
-		return -1;
-	if (k->kind == MEMFD) {
-		fd = memfd_create("mmdemo-bench", MFD_CLOEXEC);
-		if (fd >= 0 && ftruncate(fd, (off_t)len)) {
-			close(fd);
-			return -EIO;
-		}
-		return fd >= 0 ? fd : -errno;
-	}
-	if (!*dev) {
-		err = mmdemo_dev_open(cli->device, O_RDWR, dev);
-		if (!err)
-			err = mmdemo_dev_set_backing(*dev, k->backing);
-		if (err)
-			return err;
-	}
-	err = mmdemo_dev_reset(*dev);
-	return err ? err : mmdemo_dev_fd(*dev);
-}
-
-/* ns per page of faulting @pages new pages in @nthreads threads. */
-static int fault_in_threads(struct cli *cli, const struct thread_kind *k, size_t pages,
-			    int nthreads, struct mmdemo_dev **dev, double *ns)
-{
+	struct mmdemo_dev *dev = NULL;
 	struct fault_job job[2];
 	pthread_t th[2];
 	void *res[2] = { NULL, NULL };
-	int fd, n = 0;
+	int fd = -1, n = 0;
 	double t0;
 
-	fd = fresh_file(cli, k, pages * cli->page_size, dev);
-	if (fd < -1)
-		return fd;
+	/* A fresh file or a reset device: every page is new. */
+	if (k->kind != ANON) {
+		fd = open_kind(cli, k, pages * cli->page_size, &dev);
+		if (fd < 0) {
+			mmdemo_dev_close(dev);
+			return fd;
+		}
+	}
 	for (int i = 0; i < nthreads; i++) {
 		size_t first = pages * (size_t)i / (size_t)nthreads;
 
-		job[i] = (struct fault_job){ fd, first,
+		job[i] = (struct fault_job){ k, fd, first,
 					     pages * (size_t)(i + 1) / (size_t)nthreads - first,
 					     cli->page_size };
 	}
@@ -430,7 +398,9 @@ static int fault_in_threads(struct cli *cli, const struct thread_kind *k, size_t
 			pthread_join(th[i], &res[i]);
 	}
 	*ns = (now_ns() - t0) / (double)pages;
-	if (k->kind == MEMFD)
+	if (dev)
+		mmdemo_dev_close(dev);
+	else if (fd >= 0)
 		close(fd);
 	if (nthreads > 1 && n < nthreads)
 		return -EAGAIN;
@@ -445,28 +415,25 @@ static int measure_threads(struct cli *cli, struct thread_kind *tks, int ntk, si
 			   int repeat)
 {
 	double t1[NR_THREAD_KINDS][MAX_REPEAT], t2[NR_THREAD_KINDS][MAX_REPEAT];
-	struct mmdemo_dev *dev[NR_THREAD_KINDS] = { NULL };
-	int err = 0;
 
-	for (int r = 0; r < repeat && !err; r++) {
-		for (int i = 0; i < ntk && !err; i++) {
-			err = fault_in_threads(cli, &tks[i], pages, 1, &dev[i], &t1[i][r]);
+	for (int r = 0; r < repeat; r++) {
+		for (int i = 0; i < ntk; i++) {
+			int err = fault_in_threads(cli, &tks[i].k, pages, 1, &t1[i][r]);
+
 			if (!err)
-				err = fault_in_threads(cli, &tks[i], pages, 2, &dev[i], &t2[i][r]);
+				err = fault_in_threads(cli, &tks[i].k, pages, 2, &t2[i][r]);
 			if (err)
-				err = cli_fail(cli, "threads, %s: %s", tks[i].name, strerror(-err));
+				return cli_fail(cli, "threads, %s: %s", tks[i].k.name,
+						strerror(-err));
 		}
 	}
 	for (int i = 0; i < ntk; i++) {
-		mmdemo_dev_close(dev[i]);
-		if (err)
-			continue;
 		/* Each round's one-thread time against its own two-thread time. */
 		tks[i].speedup = median_of(t1[i], t2[i], repeat);
 		tks[i].one = median(t1[i], repeat);
 		tks[i].two = median(t2[i], repeat);
 	}
-	return err;
+	return 0;
 }
 
 static void svg(FILE *f, const struct bench_kind *ks, int n)
@@ -618,7 +585,7 @@ static void say_threads(struct cli *cli, const struct thread_kind *tks, int ntk,
 	    "%llu rounds", (unsigned long long)pages, (unsigned long long)repeat);
 	say(cli, "%-12s %12s %12s %8s", "kind", "1 thr ns/pg", "2 thr ns/pg", "speedup");
 	for (int i = 0; i < ntk; i++)
-		say(cli, "%-12s %12.0f %12.0f %7.2fx", tks[i].name, tks[i].one, tks[i].two,
+		say(cli, "%-12s %12.0f %12.0f %7.2fx", tks[i].k.name, tks[i].one, tks[i].two,
 		    tks[i].speedup);
 	explain(cli, "anon 4k and memfd are the controls: how far this machine lets two CPUs fault");
 	explain(cli, "at once.  Every device mode has a ->map_pages, so the kernel serves these");
@@ -652,11 +619,11 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 	struct throughput tp[3];
 	struct mmdemo_info info;
 	struct thread_kind tks[NR_THREAD_KINDS] = {
-		{ .name = "anon 4k", .kind = ANON },
-		{ .name = "memfd", .kind = MEMFD },
-		{ .name = "dev page", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE },
-		{ .name = "dev ins+ar", .kind = DEVICE,
-		  .backing = MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND },
+		{ .k = { .name = "anon 4k", .kind = ANON, .advice = MADV_NOHUGEPAGE } },
+		{ .k = { .name = "memfd", .kind = MEMFD } },
+		{ .k = { .name = "dev page", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE } },
+		{ .k = { .name = "dev ins+ar", .kind = DEVICE,
+			 .backing = MMDEMO_BACKING_INSERT | MMDEMO_BACKING_FAULT_AROUND } },
 	};
 	int ntk = NR_THREAD_KINDS;
 	unsigned int parts = PART_ALL;
@@ -738,7 +705,7 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 			json_array_begin(&cli->j, "threads");
 			for (int i = 0; i < ntk; i++) {
 				json_object_begin(&cli->j, NULL);
-				json_string(&cli->j, "kind", tks[i].name);
+				json_string(&cli->j, "kind", tks[i].k.name);
 				json_u64(&cli->j, "one_ns_per_page", (uint64_t)tks[i].one);
 				json_u64(&cli->j, "two_ns_per_page", (uint64_t)tks[i].two);
 				json_u64(&cli->j, "speedup_x100", x1000(tks[i].speedup) / 10);
