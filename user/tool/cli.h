@@ -25,7 +25,15 @@ struct cmd {
 	int (*run)(struct cli *cli, int argc, char **argv);
 	const char *summary;
 	const char *help;	/* full --help text */
+	/* Its getopt_long() table; NULL: only CLI_COMMON_OPTIONS. */
+	const struct option *options;
 };
+
+/*
+ * The hidden 'mmdemo __complete [CMD [--OPTION]]' of bash completion:
+ * the commands, a command's long options, or an option's values.
+ */
+int complete_main(const struct cmd *const *cmds, size_t nr, int argc, char **argv);
 
 /* Exit statuses: 0 success, 1 failure, 2 bad usage, 3 the kernel cannot. */
 enum { EXIT_USAGE = 2, EXIT_UNSUPPORTED = 3 };

@@ -154,5 +154,10 @@ static int run_around(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_around = { "around", run_around, "fault-around on and off, side by side",
-				around_help };
+const struct cmd cmd_around = {
+	.name = "around",
+	.run = run_around,
+	.summary = "fault-around on and off, side by side",
+	.help = around_help,
+	.options = options,
+};

@@ -729,4 +729,10 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		say_threads(cli, tks, ntk, pages, repeat);
 	return 0;
 }
-const struct cmd cmd_bench = { "bench", run_bench, "cost per page of faults, side by side", bench_help };
+const struct cmd cmd_bench = {
+	.name = "bench",
+	.run = run_bench,
+	.summary = "cost per page of faults, side by side",
+	.help = bench_help,
+	.options = options,
+};

@@ -152,4 +152,10 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_faults = { "faults", run_faults, "watch pages fault in, touch by touch", faults_help };
+const struct cmd cmd_faults = {
+	.name = "faults",
+	.run = run_faults,
+	.summary = "watch pages fault in, touch by touch",
+	.help = faults_help,
+	.options = options,
+};

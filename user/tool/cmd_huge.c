@@ -161,4 +161,9 @@ static int run_huge(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_huge = { "huge", run_huge, "2 MiB mappings: one fault per 2 MiB", huge_help };
+const struct cmd cmd_huge = {
+	.name = "huge",
+	.run = run_huge,
+	.summary = "2 MiB mappings: one fault per 2 MiB",
+	.help = huge_help,
+};

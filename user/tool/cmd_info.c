@@ -91,4 +91,9 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_info = { "info", run_info, "device size and statistics", info_help };
+const struct cmd cmd_info = {
+	.name = "info",
+	.run = run_info,
+	.summary = "device size and statistics",
+	.help = info_help,
+};

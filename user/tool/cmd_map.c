@@ -177,4 +177,10 @@ out:
 	return err ? cli_fail(cli, "%s", strerror(-err)) : 0;
 }
 
-const struct cmd cmd_map = { "map", run_map, "a page grid of one mapping", map_help };
+const struct cmd cmd_map = {
+	.name = "map",
+	.run = run_map,
+	.summary = "a page grid of one mapping",
+	.help = map_help,
+	.options = options,
+};

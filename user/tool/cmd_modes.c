@@ -208,4 +208,9 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 	return err ? cli_fail(cli, "%s", strerror(-err)) : 0;
 }
 
-const struct cmd cmd_modes = { "modes", run_modes, "the backing modes side by side", modes_help };
+const struct cmd cmd_modes = {
+	.name = "modes",
+	.run = run_modes,
+	.summary = "the backing modes side by side",
+	.help = modes_help,
+};

@@ -242,6 +242,21 @@ static int run_status(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_load = { "load", run_load, "load the module (libkmod)", load_help };
-const struct cmd cmd_unload = { "unload", run_unload, "remove the module", unload_help };
-const struct cmd cmd_status = { "status", run_status, "module and device state", status_help };
+const struct cmd cmd_load = {
+	.name = "load",
+	.run = run_load,
+	.summary = "load the module (libkmod)",
+	.help = load_help,
+};
+const struct cmd cmd_unload = {
+	.name = "unload",
+	.run = run_unload,
+	.summary = "remove the module",
+	.help = unload_help,
+};
+const struct cmd cmd_status = {
+	.name = "status",
+	.run = run_status,
+	.summary = "module and device state",
+	.help = status_help,
+};

@@ -278,4 +278,9 @@ static int run_params(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_params = { "params", run_params, "every mmap() argument, tried", params_help };
+const struct cmd cmd_params = {
+	.name = "params",
+	.run = run_params,
+	.summary = "every mmap() argument, tried",
+	.help = params_help,
+};

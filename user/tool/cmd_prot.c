@@ -214,4 +214,9 @@ static int run_prot(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_prot = { "prot", run_prot, "protections, tried in child processes", prot_help };
+const struct cmd cmd_prot = {
+	.name = "prot",
+	.run = run_prot,
+	.summary = "protections, tried in child processes",
+	.help = prot_help,
+};

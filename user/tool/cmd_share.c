@@ -342,4 +342,10 @@ static int run_share(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_share = { "share", run_share, "shared vs private across processes", share_help };
+const struct cmd cmd_share = {
+	.name = "share",
+	.run = run_share,
+	.summary = "shared vs private across processes",
+	.help = share_help,
+	.options = options,
+};

@@ -171,4 +171,9 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 	return failed ? 1 : 0;
 }
 
-const struct cmd cmd_tour = { "tour", run_tour, "the narrated run through everything", tour_help };
+const struct cmd cmd_tour = {
+	.name = "tour",
+	.run = run_tour,
+	.summary = "the narrated run through everything",
+	.help = tour_help,
+};

@@ -186,4 +186,10 @@ static int run_trace(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-const struct cmd cmd_trace = { "trace", run_trace, "the module's tracepoints during a small run", trace_help };
+const struct cmd cmd_trace = {
+	.name = "trace",
+	.run = run_trace,
+	.summary = "the module's tracepoints during a small run",
+	.help = trace_help,
+	.options = options,
+};

@@ -68,6 +68,9 @@ int main(int argc, char **argv)
 		versions_print(&v, stdout);
 		return 0;
 	}
+	/* Internal: the words of bash completion. */
+	if (!strcmp(argv[1], "__complete"))
+		return complete_main(commands, NR_COMMANDS, argc - 1, argv + 1);
 	/* Internal: the unrelated process of 'mmdemo share'. */
 	if (!strcmp(argv[1], "__peek"))
 		return share_peek_main(argc - 1, argv + 1);
