@@ -5,12 +5,16 @@
 #                          library and tool (build/user), the selftests
 #   make demo              boot a VM, load the module with 'mmdemo load' and
 #                          run 'mmdemo tour' there (start here)
+#   make shell             boot a VM with the module loaded and give a root
+#                          shell on this terminal: mmdemo, its manuals,
+#                          tmux, the selftests ('exit' powers it off)
 #   make bench             'mmdemo bench' in a VM whose clock counts
 #                          instructions (figures repeat), then its threads
 #                          part on two parallel vCPUs; writes
 #                          build/bench/<kernel>/bench.svg
 #   make check             install what is missing, lint, host unit tests, then
 #                          the selftests in a VM on every kernel in KERNELS,
+#                          then make shell driven by scripts/shell-test.sh,
 #                          then make package-test
 #   make fuzz              only mmdemo_fuzz, on FUZZ_KERNEL (default debug-7.3),
 #                          for SECONDS (default 60) with SEED (default: new)
@@ -124,6 +128,11 @@ demo: deps
 	$(MAKE) user
 	scripts/demo.sh $(DEMO_KERNEL)
 
+shell: deps
+	$(MAKE) user
+	$(MAKE) selftests
+	scripts/demo.sh --shell $(DEMO_KERNEL)
+
 bench: deps
 	$(MAKE) user
 	scripts/demo.sh --bench $(DEMO_KERNEL)
@@ -134,7 +143,7 @@ check: deps
 	$(MAKE) user
 	$(MAKE) -C user check
 	$(MAKE) selftests
-	scripts/check.sh --packages $(KERNELS)
+	scripts/check.sh --shell --packages $(KERNELS)
 
 fuzz: deps
 	$(MAKE) selftests
@@ -155,5 +164,5 @@ clean:
 help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
-.PHONY: all module user selftests demo bench deps lint intree kernels debug-kernel check fuzz \
+.PHONY: all module user selftests demo shell bench deps lint intree kernels debug-kernel check fuzz \
 	mutants clean help install uninstall dkms-source sign deb package-test

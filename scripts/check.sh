@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs the selftests in a VM for each kernel and sums the results.
 #
-#   check.sh [--packages] [KERNEL...]
+#   check.sh [--shell] [--packages] [KERNEL...]
 #
 # KERNEL is a Debian kernel release with image and headers installed
 # (6.12.117+deb12-amd64), or a kernel build-kernel.sh builds: 7.3,
@@ -10,8 +10,10 @@
 # installed 6.1 and 6.12 kernels, then all four of those.  For each: say
 # which source it came from, build the module against its headers
 # (W=1, warnings are errors), build an initramfs, boot it, judge it.
-# --packages: then package-test.sh (install, DKMS, the Debian packages in
-# a Debian guest), counted with the rest.
+# --shell: then shell-test.sh (make shell driven through its terminal, and
+# mmdemo watch under tmux there); --packages: then package-test.sh
+# (install, DKMS, the Debian packages in a Debian guest); both counted
+# with the rest.
 # The last line is "N passed, M failed, K skipped" over all of it.
 #
 # Environment: MMDEMO_TESTS, the test programs to run (default: all of
@@ -38,11 +40,15 @@ done
 seed=${MMDEMO_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 note "fuzz seed $seed (rerun with: make fuzz SEED=$seed)"
 [ -x "$tool" ] || die "$tool is missing: run 'make user' first"
-packages=
-if [ "${1:-}" = --packages ]; then
-	packages=1
+packages= shell=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--packages) packages=1 ;;
+	--shell) shell=1 ;;
+	*) break ;;
+	esac
 	shift
-fi
+done
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(default_kernels)
 gen_init_cpio=$(gen_init_cpio "$src")
@@ -96,6 +102,16 @@ for k in "${kernels[@]}"; do
 	[ "$f" -eq 0 ] || [ ! -s "$out/failures" ] ||
 		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done
+
+# make shell and mmdemo watch, driven as a person would.
+if [ -n "$shell" ]; then
+	"$here/shell-test.sh" || true
+	read -r p f <"$build/shell-test/result" || { p=0 f=1; }
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("make shell (typed commands, mmdemo watch under tmux): $p passed, $f failed")
+	[ "$f" -eq 0 ] || mapfile -t -O ${#summary[@]} summary < <(grep '^FAIL' "$build/shell-test/log" | sed 's/^/    /')
+fi
 
 # The packages, install and DKMS: make package-test, counted with the rest.
 if [ -n "$packages" ]; then

@@ -8,8 +8,11 @@
 # one thread against two runs on two vCPUs that really run in parallel
 # (multi-threaded TCG), whose times are real and vary.  Under KVM both
 # run in one boot.  The SVG chart lands in the build dir.
+# make shell: the module loaded, then a root shell on this terminal with
+# the tool, its manuals, tmux and the selftests (scripts/guest-shell.sh);
+# leaving it powers the VM off, and its console is judged as in make check.
 #
-#   demo.sh [--bench] [KERNEL]      default: the newest installed 6.12 kernel
+#   demo.sh [--bench|--shell] [KERNEL]   default: the newest installed 6.12 kernel
 #
 # MMDEMO_BENCH_ARGS adds arguments to both bench runs (e.g. "-n 512").
 set -euo pipefail
@@ -24,10 +27,9 @@ src=$(kernel_source)
 [ -x "$tool" ] || die "$tool is missing: run 'make user' first"
 
 what=tour
-if [ "${1:-}" = --bench ]; then
-	what=bench
-	shift
-fi
+case ${1:-} in
+--bench | --shell) what=${1#--}; shift ;;
+esac
 k=${1:-$(default_kernels | grep '^6\.12\.' | head -n 1)}
 [ -n "$k" ] || die "no Debian 6.12 kernel installed: run scripts/install-deps.sh"
 resolve_kernel "$k"
@@ -39,7 +41,7 @@ accel=$(probe_accel "$image")
 # run_vm PART THREADS ICOUNT COMMAND: boots once; the guest runs COMMAND
 # (a mmdemo subcommand line) between 'mmdemo load' and 'mmdemo unload'.
 run_vm() {
-	local part=$1 threads=$2 icount=$3 cmd=$4 dir=$out/$1 script rc=0
+	local part=$1 threads=$2 icount=$3 cmd=$4 dir=$out/$1 script
 
 	mkdir -p "$dir"
 	script=$dir/demo-script
@@ -69,9 +71,16 @@ GUEST
 	chmod +x "$script"
 	"$here/mkinitramfs.sh" "$(gen_init_cpio "$src")" "$dir/initramfs.cpio" \
 		"$out/kmod/mmdemo.ko" "" --tool "$tool" --script "$script"
+	boot "$part" "$threads" "$icount" "$extra"
+}
+
+# boot PART THREADS ICOUNT KERNEL_ARGS: boots the initramfs of PART.
+boot() {
+	local part=$1 dir=$out/$1 rc=0
+
 	note "booting $k in qemu for $part (logs in $dir)"
-	MMDEMO_VM_RAW=1 MMDEMO_TCG_THREAD=$threads MMDEMO_ICOUNT=$icount MMDEMO_ACCEL=$accel \
-		"$here/vm-run.sh" "$k" "$image" "$dir/initramfs.cpio" "$dir" "$extra" || rc=$?
+	MMDEMO_VM_RAW=1 MMDEMO_TCG_THREAD=$2 MMDEMO_ICOUNT=$3 MMDEMO_ACCEL=$accel \
+		"$here/vm-run.sh" "$k" "$image" "$dir/initramfs.cpio" "$dir" "$4" || rc=$?
 	if grep -q '^mmdemo-vm: svg ' "$dir/tests.log"; then
 		sed -n 's/^mmdemo-vm: svg //p' "$dir/tests.log" | tr -d '\r' >"$out/bench.svg"
 		note "chart: $out/bench.svg"
@@ -79,8 +88,38 @@ GUEST
 	return $rc
 }
 
+# The shell's image: the tool, tmux (with the terminfo and UTF-8 locale
+# it needs), the manuals rendered here (the guest has no groff) and the
+# selftests.
+run_shell() {
+	local dir=$out/shell man=$out/shell/man rows=24 cols=80 m size
+
+	mkdir -p "$man"
+	for m in "$top"/user/man/*.[0-9]; do
+		MANWIDTH=80 man -l "$m" 2>/dev/null | col -bx >"$man/$(basename "$m").txt" ||
+			die "cannot render $m (man-db and groff-base are needed)"
+	done
+	command -v tmux >/dev/null || die "tmux is missing: run scripts/install-deps.sh"
+	[ -x "$build/selftests/mmdemo_test" ] || die "no selftests in $build/selftests: run 'make selftests'"
+	"$here/mkinitramfs.sh" "$(gen_init_cpio "$src")" "$dir/initramfs.cpio" \
+		"$out/kmod/mmdemo.ko" "" --tool "$tool" --script "$here/guest-shell.sh" \
+		--bin "$(command -v tmux)" --tree /lib/terminfo:/lib/terminfo \
+		--tree /usr/lib/locale/C.utf8:/usr/lib/locale/C.utf8 --tree "$man:/usr/share/mmdemo/man" \
+		--tree "$here/guest-shell-help.txt:/mmdemo/shell-help.txt" \
+		--tree "$here/guest-shellrc:/mmdemo/shellrc" \
+		--modules "$(module_tree "$out")" "$build"/selftests/mmdemo_*
+	# The guest's terminal gets this one's size, when there is one.
+	if size=$(stty size 2>/dev/null) && [ "${size% *}" -gt 0 ]; then
+		rows=${size% *} cols=${size#* }
+	fi
+	MMDEMO_VM_INTERACTIVE=1 boot shell single "" \
+		"$extra MMDEMO_ROWS=$rows MMDEMO_COLS=$cols MMDEMO_TERM=${TERM:-vt100}"
+}
+
 args=${MMDEMO_BENCH_ARGS:-}
-if [ "$what" = tour ]; then
+if [ "$what" = shell ]; then
+	run_shell
+elif [ "$what" = tour ]; then
 	run_vm tour single "" tour
 elif [ "$accel" = tcg ]; then
 	note "bench mode: repeatable: fault costs and throughput under single-threaded TCG" \

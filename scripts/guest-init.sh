@@ -33,7 +33,11 @@ export PATH=/mmdemo:$PATH
 if [ -x /mmdemo/script ]; then
 	say "test script start"
 	/mmdemo/script
-	say "test script exit $?"
+	rc=$?
+	# A shell the script ran as a session leader on this line (make
+	# shell) hung it up on exit: reopen it.
+	exec >"$out" 2>&1
+	say "test script exit $rc"
 	say "end"
 	sync
 	reboot -f

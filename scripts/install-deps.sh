@@ -15,6 +15,8 @@ pkgs=(
 	gcc-multilib
 	# the VM: qemu, busybox for the initramfs, decompressors for extract-vmlinux
 	qemu-system-x86 busybox-static xz-utils zstd
+	# make shell: tmux in the guest, the manuals rendered for it (man, col)
+	tmux man-db groff-base bsdextrautils
 	# the stock kernels to test on, with headers to build against
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64

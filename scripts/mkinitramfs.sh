@@ -4,12 +4,16 @@
 # the module, the test programs and every shared library they need.
 #
 #   mkinitramfs.sh GEN_INIT_CPIO OUT.cpio MODULE.ko PARAMS [--tool T]
-#                  [--script S] [--modules DIR] TEST...
+#                  [--script S] [--modules DIR] [--bin PROG]...
+#                  [--tree HOSTDIR:GUESTDIR]... TEST...
 #
 # --tool puts the mmdemo program beside the module, in /mmdemo (on PATH);
 # --script becomes /mmdemo/script, which guest-init.sh runs instead of the
 # tests; --modules copies DIR/lib/modules (a depmod'ed tree) into the
-# image, so that the module can also be loaded by name.
+# image, so that the module can also be loaded by name; --bin adds a host
+# program (tmux, for make shell) to /usr/bin with its libraries; --tree
+# copies a host directory's files (terminfo, a locale, man pages), or
+# one file.
 # The archive is written by the kernel's usr/gen_init_cpio, which can create
 # /dev/console without root.  It is left uncompressed: under TCG the kernel
 # would spend longer decompressing it than qemu spends loading it.
@@ -17,12 +21,14 @@ set -euo pipefail
 
 gen_init_cpio=$1 out=$2 ko=$3 params=$4
 shift 4
-tool= script= moddir=
+tool= script= moddir= bins=() trees=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--tool) tool=$2; shift 2 ;;
 	--script) script=$2; shift 2 ;;
 	--modules) moddir=$2; shift 2 ;;
+	--bin) bins+=("$2"); shift 2 ;;
+	--tree) trees+=("$2"); shift 2 ;;
 	*) break ;;
 	esac
 done
@@ -72,6 +78,19 @@ if [ -n "$moddir" ]; then
 		add_file "/${f#"$moddir"/}" "$f" 0644
 	done < <(find "$moddir/lib/modules" -type f)
 fi
+for b in ${bins[@]+"${bins[@]}"}; do
+	add_file "/usr/bin/$(basename "$b")" "$b" 0755
+	add_libs "$b"
+done
+for t in ${trees[@]+"${trees[@]}"}; do
+	if [ -f "${t%%:*}" ]; then
+		add_file "${t#*:}" "${t%%:*}" 0644
+		continue
+	fi
+	while read -r f; do
+		add_file "${t#*:}/${f#"${t%%:*}"/}" "$f" 0644
+	done < <(find -L "${t%%:*}" -type f)
+done
 for t in "$@"; do
 	add_file "/mmdemo/tests/$(basename "$t")" "$t" 0755
 	add_libs "$t"

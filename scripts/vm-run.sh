@@ -16,7 +16,10 @@
 # MMDEMO_TCG_THREAD=single|multi (default single, see below),
 # MMDEMO_ICOUNT=1 for guest time that counts instructions (TCG, single),
 # MMDEMO_VM_RAW=1 to show the guest's output as it is (no "[name] "
-# prefix, no marker lines), as make demo does.
+# prefix, no marker lines), as make demo does; MMDEMO_VM_INTERACTIVE=1
+# to connect the guest's second serial line (its shell, for make shell)
+# to this terminal instead, still logged to tests.log, with no time limit
+# (make shell).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -24,6 +27,7 @@ set -euo pipefail
 name=$1 image=$2 initramfs=$3 logdir=$4 extra=${5:-}
 accel=${MMDEMO_ACCEL:-tcg}
 timeout=${MMDEMO_VM_TIMEOUT:-600}
+interactive=${MMDEMO_VM_INTERACTIVE:-}
 mkdir -p "$logdir"
 console=$logdir/console.log tests=$logdir/tests.log qlog=$logdir/qemu.log
 rm -f "$logdir/console.boot-failure.log"
@@ -69,16 +73,29 @@ boot() {
 	# panic=-1 and -no-reboot: a panic or the guest's final reboot ends qemu.
 	# init_on_alloc=0: Debian's kernels zero every new page by default,
 	# which would hide a device that gives out pages it did not zero.
-	qemu-system-x86_64 -accel "$accel_opts" "${icount[@]}" -cpu "$cpu" -smp "${MMDEMO_VM_SMP:-2}" \
+	set -- -accel "$accel_opts" "${icount[@]}" -cpu "$cpu" -smp "${MMDEMO_VM_SMP:-2}" \
 		-m "${MMDEMO_VM_MEM:-1G}" -nodefaults -display none -no-reboot \
 		-kernel "$image" -initrd "$initramfs" \
 		-append "console=ttyS0 loglevel=5 panic=-1 tsc=reliable init_on_alloc=0 $extra" \
-		-serial "file:$console" -serial "file:$tests" </dev/null >"$qlog" 2>&1 &
+		-serial "file:$console"
+	if [ -n "$interactive" ]; then
+		# signal=off: Ctrl-C goes to the guest's foreground program,
+		# not to qemu; the monitor shares the line, as -serial
+		# mon:stdio does, so that Ctrl-A x still ends a hung guest.
+		# qemu puts a terminal in raw mode and back.  <&0: a job run
+		# with & would read /dev/null, as bash gives it without job control.
+		qemu-system-x86_64 "$@" -chardev "stdio,id=shell,mux=on,signal=off,logfile=$tests" \
+			-serial chardev:shell -mon chardev=shell <&0 2>"$qlog" &
+	else
+		qemu-system-x86_64 "$@" -serial "file:$tests" </dev/null >"$qlog" 2>&1 &
+	fi
 	qpid=$!
 	start=${EPOCHREALTIME/./} printed=0 first_test= timed_out=
 	while kill -0 "$qpid" 2>/dev/null; do
 		n=$(wc -l <"$tests")
-		if [ "$n" -gt "$printed" ]; then
+		if [ -n "$interactive" ]; then
+			printed=$n
+		elif [ "$n" -gt "$printed" ]; then
 			sed -n "$((printed + 1)),${n}p" "$tests" | show
 			printed=$n
 		fi
@@ -86,7 +103,7 @@ boot() {
 			first_test=$(elapsed_ms)
 			first_test=$((first_test / 1000)).$(printf '%03d' $((first_test % 1000)))
 		fi
-		if [ "$(elapsed_ms)" -gt $((timeout * 1000)) ]; then
+		if [ -z "$interactive" ] && [ "$(elapsed_ms)" -gt $((timeout * 1000)) ]; then
 			timed_out=1
 			kill "$qpid" 2>/dev/null || true
 			break
@@ -95,7 +112,7 @@ boot() {
 	done
 	wait "$qpid" 2>/dev/null || true
 	n=$(wc -l <"$tests")
-	[ "$n" -le "$printed" ] || sed -n "$((printed + 1)),${n}p" "$tests" | show
+	[ -n "$interactive" ] || [ "$n" -le "$printed" ] || sed -n "$((printed + 1)),${n}p" "$tests" | show
 }
 
 boot

@@ -1,0 +1,86 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The test of make shell: drives the VM's shell as a person would, one
+# command at a time on its standard input, and checks what each printed;
+# then 'exit', which must power the VM off with a clean console.
+#
+#   shell-test.sh [KERNEL]         default: make shell's (newest 6.12)
+#
+# Writes build/shell-test/{session.log,log,result}: the VM's terminal,
+# this script's verdicts, and one line "PASSED FAILED" for check.sh.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+. "$here/lib.sh"
+
+out=${MMDEMO_BUILD:-$top/build}/shell-test
+mkdir -p "$out"
+log=$out/session.log fifo=$out/stdin
+rm -f "$fifo" "$out/result"
+mkfifo "$fifo"
+passed=0 failed=0
+exec > >(tee "$out/log") 2>&1
+
+"$here/demo.sh" --shell "$@" <"$fifo" >"$log" 2>&1 &
+vm=$!
+exec 3>"$fifo"
+trap 'exec 3>&-; kill $vm 2>/dev/null; rm -f "$fifo"' EXIT
+
+# The session as text: no \r, no colours or other escape sequences.
+text() { tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'; }
+
+# wait_for REGEX SECONDS: until the session's text has a line matching
+# REGEX (an extended regex).
+wait_for() {
+	local i
+	for ((i = 0; i < $2 * 10; i++)); do
+		text | grep -qE -- "$1" && return 0
+		kill -0 $vm 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+check() { # check NAME COND...
+	local name=$1
+	shift
+	if "$@"; then
+		passed=$((passed + 1))
+		echo "ok: $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $name"
+	fi
+}
+
+# run N COMMAND: types COMMAND between two markers and waits for the
+# second, which has its exit status; what it printed is then in
+# $out/cmd-N.  (The terminal's echo of the typed line holds the markers
+# in quotes, so it never matches them.)
+run() {
+	local n=$1
+	shift
+	printf 'echo "@@begin %s"; %s; echo "@@end %s $?"\n' "$n" "$*" "$n" >&3
+	wait_for "^@@end $n [0-9]+$" "${WAIT:-120}" || return 1
+	text | sed -n "/^@@begin $n$/,/^@@end $n [0-9]*$/p" >"$out/cmd-$n"
+	grep -q "^@@end $n 0$" "$out/cmd-$n"
+}
+has() { grep -qE -- "$2" "$out/cmd-$1"; }
+
+check "the shell starts, with the module loaded and the help printed" \
+	wait_for '^mmdemo-vm: shell ready' 600
+check "the help names the commands to try" grep -q 'mmdemo watch --' "$log"
+check "mmdemo faults -n 8 --write: 8 faults, one per page" \
+	eval 'run 1 mmdemo faults -n 8 --write && has 1 "pass 1: 8 touches, 8 minor faults, 0 major faults, 8 device faults"'
+check "man mmdemo shows the manual" eval 'run 2 man mmdemo "|" head -n 5 && has 2 "^MMDEMO\(1\)"'
+check "man 4 mmdemo shows the device's manual" eval 'run 3 man 4 mmdemo "|" head -n 5 && has 3 "^MMDEMO\(4\)"'
+check "mmdemo help faults" eval 'run 4 mmdemo help faults && has 4 "^Usage: mmdemo faults"'
+check "a selftest runs from PATH, TAP output" \
+	eval 'run 5 mmdemo_test -t touching_k_pages_faults_exactly_k "|" tail -n 3 && has 5 "^# Totals: pass:[1-9][0-9]* fail:0"'
+check "tmux runs in the guest" eval 'run 6 tmux -V && has 6 "^tmux [0-9]"'
+echo exit >&3
+check "exit powers the VM off, module unloaded, console clean" eval 'wait $vm'
+check "the session said so" grep -q '(.* under .*; kernel console clean; logs in ' "$log"
+echo "$passed $failed" >"$out/result"
+echo "shell-test: $passed passed, $failed failed (session in $log)"
+[ "$failed" -eq 0 ]
