@@ -78,6 +78,45 @@ check "mmdemo help faults" eval 'run 4 mmdemo help faults && has 4 "^Usage: mmde
 check "a selftest runs from PATH, TAP output" \
 	eval 'run 5 mmdemo_test -t touching_k_pages_faults_exactly_k "|" tail -n 3 && has 5 "^# Totals: pass:[1-9][0-9]* fail:0"'
 check "tmux runs in the guest" eval 'run 6 tmux -V && has 6 "^tmux [0-9]"'
+
+# mmdemo watch under tmux: pages touched by another process appear, the
+# counters and the tracepoint events say so, q and Ctrl-C end it and give
+# the terminal back as it was.  32 MiB in is past what the steps above
+# touched: page 8192 on (4 KiB pages), 64 of them.
+capture() { # capture N SESSION: the screen of tmux SESSION into cmd-N
+	run "$1" sleep 1 ";" tmux capture-pane -p -t "$2"
+}
+run 7 tmux new-session -d -s w -x 100 -y 40 "'mmdemo watch -o 32M -n 64'"
+capture 8 w
+check "watch: an untouched range is all dots" has 8 '^ +8192 \[\.{64}\]'
+check "watch: the counters line" has 8 '^faults [0-9]+ \([0-9]+/s\) +resident [0-9]+ pages'
+run 9 mmdemo faults -o 33619968 -n 8 --write -q
+capture 10 w
+check "watch: 8 pages written by another process appear as w" \
+	has 10 '^ +8192 \[\.{16}w{8}\.{40}\]'
+check "watch: the fault events are shown" has 10 '^  fault: '
+run 11 tmux send-keys -t w q ";" sleep 1 ";" tmux has-session -t w "2>&1"
+check "watch: q quits" has 11 "can't find session|no server running"
+
+# Ctrl-C: watch dies of SIGINT once it has restored the terminal, so the
+# shell around it must ignore SIGINT to go on and look.
+run 12 tmux new-session -d -s t -x 100 -y 40 \
+	"'trap \"\" INT; stty -g >/tmp/before; mmdemo watch -n 8; echo \$? >/tmp/status; stty -g >/tmp/after; sleep 600'"
+run 13 sleep 1 ";" tmux send-keys -t t C-c ";" sleep 1 ";" cmp /tmp/before /tmp/after "&&" echo same-terminal ";" cat /tmp/status
+check "watch: Ctrl-C quits and restores the terminal" has 13 '^same-terminal$'
+check "watch: Ctrl-C ends it by SIGINT, as a shell expects" has 13 '^130$'
+run 14 tmux kill-session -t t
+
+run 15 tmux new-session -d -s c -x 100 -y 40 \
+	"'mmdemo watch -o 40M -n 16 -- mmdemo faults -o 40M -n 16 --pattern random --slow'"
+WAIT=60 run 16 sleep 7 ";" tmux capture-pane -p -t c
+check "watch -- CMD: the command's pages appear" has 16 '^ +10240 \[o{16}\]'
+check "watch -- CMD: its output and status are shown" \
+	eval 'has 16 "exited with status 0" && has 16 "resident   16 of 16 pages \(mincore\)"'
+run 17 tmux kill-server
+run 18 mmdemo watch -o 32M -n 64 --frames 2 -i 50 "|" grep -c "'^ *8192 '"
+check "watch without a terminal: frames one after another" has 18 '^2$'
+
 echo exit >&3
 check "exit powers the VM off, module unloaded, console clean" eval 'wait $vm'
 check "the session said so" grep -q '(.* under .*; kernel console clean; logs in ' "$log"

@@ -204,7 +204,8 @@ const char *color(struct cli *cli, const char *sgr)
 {
 	static const struct { const char *code, *seq; } seqs[] = {
 		{ C_BOLD, "\033[1m" }, { C_DIM, "\033[2m" }, { C_RED, "\033[31m" },
-		{ C_GREEN, "\033[32m" }, { C_YELLOW, "\033[33m" }, { C_RESET, "\033[0m" },
+		{ C_GREEN, "\033[32m" }, { C_YELLOW, "\033[33m" }, { C_REVERSE, "\033[7m" },
+		{ C_RESET, "\033[0m" },
 	};
 
 	if (!cli->color)

@@ -96,6 +96,7 @@ const char *color(struct cli *cli, const char *sgr);	/* "" without colour */
 #define C_RED	"31"
 #define C_GREEN	"32"
 #define C_YELLOW "33"
+#define C_REVERSE "7"
 #define C_RESET	"0"
 
 /* JSON helpers for the structures every command reports. */
@@ -105,6 +106,6 @@ void json_smaps(struct json *j, const char *key, const struct mmdemo_smaps *sm);
 /* The subcommands. */
 extern const struct cmd cmd_load, cmd_unload, cmd_status, cmd_info, cmd_faults,
 	cmd_prot, cmd_share, cmd_map, cmd_params, cmd_modes, cmd_around, cmd_huge,
-	cmd_trace, cmd_bench, cmd_tour;
+	cmd_trace, cmd_watch, cmd_bench, cmd_tour;
 
 #endif

@@ -45,6 +45,7 @@ static const struct option options[] = {
 	{ "seed", required_argument, NULL, 's' },
 	{ "latency", required_argument, NULL, 'L' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "slow", no_argument, NULL, 'W' },
 	{ "backing", required_argument, NULL, 'b' },
 	CLI_COMMON_OPTIONS,
 	{ 0 }
@@ -89,6 +90,9 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'W':
+			o.pause_ms = 250;
 			break;
 		case 'b':
 			if (parse_backing(optarg, &o.backing))

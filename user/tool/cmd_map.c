@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "grid.h"
 #include "parse.h"
 
 static const char map_help[] =
@@ -41,15 +42,6 @@ static const struct option options[] = {
 	CLI_COMMON_OPTIONS,
 	{ 0 }
 };
-
-static char page_char(bool mapped, uint32_t faults, bool dirty)
-{
-	if (!mapped)
-		return faults ? '-' : '.';
-	if (dirty)
-		return faults >= 2 ? 'W' : 'w';
-	return faults >= 10 ? '@' : faults >= 2 ? 'O' : 'o';
-}
 
 static int run_map(struct cli *cli, int argc, char **argv)
 {
@@ -136,7 +128,7 @@ static int run_map(struct cli *cli, int argc, char **argv)
 	if (err)
 		goto out;
 	for (size_t i = 0; i < nr; i++)
-		grid[i] = page_char(vec[i], counts[i], dirty[i]);
+		grid[i] = grid_char(vec[i], counts[i], dirty[i]);
 
 	if (cli->json) {
 		json_object_begin(&cli->j, NULL);
@@ -162,7 +154,10 @@ static int run_map(struct cli *cli, int argc, char **argv)
 		say(cli, "%" PRIu64 " pages of %s from offset %" PRIu64 ", mapped at %p",
 		    nr, cli->device, offset, (void *)map);
 		for (size_t i = 0; i < nr; i += 64)
-			say(cli, "%8zu [%.64s]", (size_t)(offset / ps + i), grid + i);
+		{
+			grid_row(cli, stdout, offset / ps + i, grid + i, nr - i < 64 ? nr - i : 64, NULL);
+			putchar('\n');
+		}
 		explain(cli, "  . untouched  - in the device, not mapped here  o/O/@ mapped "
 			"(1, 2-9, 10+ faults)  w/W dirty");
 	}

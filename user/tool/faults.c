@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/mman.h>
 
 #include "faults.h"
@@ -28,7 +29,7 @@ static bool resident(void *page, size_t page_size)
 
 static void measure_pass(struct mmdemo_dev *dev, const struct faults_opts *o,
 			 char *map, size_t page_size, const size_t *order,
-			 size_t n, struct touch *out)
+			 size_t n, uint32_t pause_ms, struct touch *out)
 {
 	for (size_t i = 0; i < n; i++) {
 		char *addr = map + order[i] * page_size;
@@ -51,6 +52,9 @@ static void measure_pass(struct mmdemo_dev *dev, const struct faults_opts *o,
 		t.majflt = r1.majflt - r0.majflt;
 		t.dev_faults = s1.faults - s0.faults;
 		out[i] = t;
+		/* Outside the readings: for someone watching (mmdemo watch). */
+		if (pause_ms)
+			nanosleep(&(struct timespec){ pause_ms / 1000, pause_ms % 1000 * 1000000L }, NULL);
 	}
 }
 
@@ -106,8 +110,8 @@ int faults_measure(struct cli *cli, struct mmdemo_dev *dev,
 	mmdemo_dev_stats(dev, &st);
 	resident(run->map, ps);
 
-	measure_pass(dev, o, run->map, ps, order, run->nr_touches, run->pass[0]);
-	measure_pass(dev, o, run->map, ps, order, run->nr_touches, run->pass[1]);
+	measure_pass(dev, o, run->map, ps, order, run->nr_touches, o->pause_ms, run->pass[0]);
+	measure_pass(dev, o, run->map, ps, order, run->nr_touches, 0, run->pass[1]);
 	free(order);
 	if (o->latency_us)
 		mmdemo_dev_set_latency(dev, 0);

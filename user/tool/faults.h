@@ -15,6 +15,7 @@ struct faults_opts {
 	uint64_t seed;
 	uint32_t latency_us;	/* device fetch delay during the run; 0: none */
 	uint32_t backing;	/* MMDEMO_BACKING_* of the mapping */
+	uint32_t pause_ms;	/* --slow: a pause after each first touch */
 };
 
 struct touch {

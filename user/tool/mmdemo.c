@@ -15,7 +15,7 @@
 static const struct cmd *const commands[] = {
 	&cmd_load, &cmd_unload, &cmd_status, &cmd_info, &cmd_faults,
 	&cmd_prot, &cmd_share, &cmd_map, &cmd_params, &cmd_modes, &cmd_around, &cmd_huge, &cmd_trace,
-	&cmd_bench, &cmd_tour,
+	&cmd_watch, &cmd_bench, &cmd_tour,
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
