@@ -30,8 +30,9 @@ pkgs=(
 	flex bison bc libelf-dev libssl-dev ccache
 	# the selftests' lib.mk installs with rsync
 	rsync
-	# libmmdemo loads the module with libkmod
-	libkmod-dev
+	# libmmdemo loads the module with libkmod; the tool writes JSON, and
+	# the tests read it, with json-c
+	libkmod-dev libjson-c-dev
 	# packaging: DKMS, the Debian packages and lintian, make sign's test
 	# key, and the Debian guest they are installed in
 	dkms dh-dkms debhelper dpkg-dev lintian openssl debootstrap e2fsprogs

@@ -26,7 +26,7 @@
 
 #include <linux/mmdemo.h>
 
-#include "jsonp.h"
+#include "jsonpath.h"
 #include "kselftest_harness.h"
 
 #define DEV_PATH	"/dev/mmdemo"
@@ -439,11 +439,15 @@ TEST_F(tool, huge_takes_one_fault_per_2mib)
 /* Events named @name in a trace report. */
 static int events(const struct jv *j, const char *name)
 {
-	const struct jv *e;
+	const struct jv *list = jv_get(j, "events");
 	int n = 0;
 
-	for (e = jv_get(j, "events") ? jv_get(j, "events")->child : NULL; e; e = e->next)
-		n += !strcmp(jv_str(e, "event", ""), name);
+	for (size_t i = 0; i < jv_count(list); i++) {
+		char path[32];
+
+		snprintf(path, sizeof(path), "%zu.event", i);
+		n += !strcmp(jv_str(list, path, ""), name);
+	}
 	return n;
 }
 

@@ -224,30 +224,30 @@ uint64_t cli_dev_faults(struct mmdemo_dev *dev)
 	return st.faults;
 }
 
-void json_stats(struct json *j, const char *key, const struct mmdemo_stats *st)
+void jw_stats(struct jw *j, const char *key, const struct mmdemo_stats *st)
 {
-	json_object_begin(j, key);
-	json_u64(j, "faults", st->faults);
-	json_u64(j, "pages_allocated", st->pages_allocated);
-	json_u64(j, "pages_resident", st->pages_resident);
-	json_u64(j, "vmas", st->vmas);
-	json_u64(j, "mmaps", st->mmaps);
-	json_object_end(j);
+	jw_object_begin(j, key);
+	jw_u64(j, "faults", st->faults);
+	jw_u64(j, "pages_allocated", st->pages_allocated);
+	jw_u64(j, "pages_resident", st->pages_resident);
+	jw_u64(j, "vmas", st->vmas);
+	jw_u64(j, "mmaps", st->mmaps);
+	jw_object_end(j);
 }
 
-void json_smaps(struct json *j, const char *key, const struct mmdemo_smaps *sm)
+void jw_smaps(struct jw *j, const char *key, const struct mmdemo_smaps *sm)
 {
-	json_object_begin(j, key);
-	json_u64(j, "size_kb", sm->size);
-	json_u64(j, "rss_kb", sm->rss);
-	json_u64(j, "pss_kb", sm->pss);
-	json_u64(j, "shared_clean_kb", sm->shared_clean);
-	json_u64(j, "shared_dirty_kb", sm->shared_dirty);
-	json_u64(j, "private_clean_kb", sm->private_clean);
-	json_u64(j, "private_dirty_kb", sm->private_dirty);
-	json_u64(j, "anonymous_kb", sm->anonymous);
-	json_u64(j, "kernel_page_size_kb", sm->kernel_page_size);
-	json_u64(j, "mmu_page_size_kb", sm->mmu_page_size);
-	json_string(j, "vmflags", sm->vmflags);
-	json_object_end(j);
+	jw_object_begin(j, key);
+	jw_u64(j, "size_kb", sm->size);
+	jw_u64(j, "rss_kb", sm->rss);
+	jw_u64(j, "pss_kb", sm->pss);
+	jw_u64(j, "shared_clean_kb", sm->shared_clean);
+	jw_u64(j, "shared_dirty_kb", sm->shared_dirty);
+	jw_u64(j, "private_clean_kb", sm->private_clean);
+	jw_u64(j, "private_dirty_kb", sm->private_dirty);
+	jw_u64(j, "anonymous_kb", sm->anonymous);
+	jw_u64(j, "kernel_page_size_kb", sm->kernel_page_size);
+	jw_u64(j, "mmu_page_size_kb", sm->mmu_page_size);
+	jw_string(j, "vmflags", sm->vmflags);
+	jw_object_end(j);
 }

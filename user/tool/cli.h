@@ -17,7 +17,7 @@ struct cli {
 	bool json;		/* --json: one JSON object on stdout */
 	bool color;		/* stdout is a terminal and NO_COLOR is unset */
 	size_t page_size;
-	struct json j;
+	struct jw j;
 };
 
 struct cmd {
@@ -100,8 +100,8 @@ const char *color(struct cli *cli, const char *sgr);	/* "" without colour */
 #define C_RESET	"0"
 
 /* JSON helpers for the structures every command reports. */
-void json_stats(struct json *j, const char *key, const struct mmdemo_stats *st);
-void json_smaps(struct json *j, const char *key, const struct mmdemo_smaps *sm);
+void jw_stats(struct jw *j, const char *key, const struct mmdemo_stats *st);
+void jw_smaps(struct jw *j, const char *key, const struct mmdemo_smaps *sm);
 
 /* The subcommands. */
 extern const struct cmd cmd_load, cmd_unload, cmd_status, cmd_info, cmd_faults,

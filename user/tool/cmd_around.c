@@ -117,23 +117,23 @@ static int run_around(struct cli *cli, int argc, char **argv)
 	}
 
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "around");
-		json_u64(&cli->j, "pages", pages);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "around");
+		jw_u64(&cli->j, "pages", pages);
 		if (window)
-			json_u64(&cli->j, "window_pages", window);
+			jw_u64(&cli->j, "window_pages", window);
 		else
-			json_null(&cli->j, "window_pages");
-		json_array_begin(&cli->j, "runs");
+			jw_null(&cli->j, "window_pages");
+		jw_array_begin(&cli->j, "runs");
 		for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
-			json_object_begin(&cli->j, NULL);
-			json_string(&cli->j, "backing", backing_name(runs[i].backing));
-			json_u64(&cli->j, "resident_faults", runs[i].resident_faults);
-			json_u64(&cli->j, "absent_faults", runs[i].absent_faults);
-			json_object_end(&cli->j);
+			jw_object_begin(&cli->j, NULL);
+			jw_string(&cli->j, "backing", backing_name(runs[i].backing));
+			jw_u64(&cli->j, "resident_faults", runs[i].resident_faults);
+			jw_u64(&cli->j, "absent_faults", runs[i].absent_faults);
+			jw_object_end(&cli->j);
 		}
-		json_array_end(&cli->j);
-		json_object_end(&cli->j);
+		jw_array_end(&cli->j);
+		jw_object_end(&cli->j);
 		return 0;
 	}
 	if (window)

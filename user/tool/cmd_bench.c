@@ -511,30 +511,30 @@ static int parse_parts(const char *arg, unsigned int *parts)
 static void json_kinds(struct cli *cli, const struct bench_kind *ks, int nk,
 		       const char *anon_baseline)
 {
-	json_string(&cli->j, "first_touch_baseline", anon_baseline);
-	json_array_begin(&cli->j, "kinds");
+	jw_string(&cli->j, "first_touch_baseline", anon_baseline);
+	jw_array_begin(&cli->j, "kinds");
 	for (int i = 0; i < nk; i++) {
 		const struct bench_kind *k = &ks[i];
 
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "kind", k->name);
-		json_bool(&cli->j, "supported", !k->unsupported);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "kind", k->name);
+		jw_bool(&cli->j, "supported", !k->unsupported);
 		if (!k->unsupported) {
-			json_u64(&cli->j, "first_touch_ns", (uint64_t)k->first_ns);
-			json_u64(&cli->j, "first_touch_faults_x1000", x1000(k->first_faults));
-			json_u64(&cli->j, "first_vs_anon_x100", x1000(k->first_x) / 10);
+			jw_u64(&cli->j, "first_touch_ns", (uint64_t)k->first_ns);
+			jw_u64(&cli->j, "first_touch_faults_x1000", x1000(k->first_faults));
+			jw_u64(&cli->j, "first_vs_anon_x100", x1000(k->first_x) / 10);
 		}
 		if (!k->unsupported && k->remap_ns >= 0) {
-			json_u64(&cli->j, "remap_ns", (uint64_t)k->remap_ns);
-			json_u64(&cli->j, "remap_faults_x1000", x1000(k->remap_faults));
-			json_u64(&cli->j, "remap_vs_memfd_x100", x1000(k->remap_x) / 10);
-			json_u64(&cli->j, "reread_ns", (uint64_t)k->reread_ns);
-			json_u64(&cli->j, "reread_faults_x1000", x1000(k->reread_faults));
-			json_u64(&cli->j, "reread_vs_memfd_x100", x1000(k->reread_x) / 10);
+			jw_u64(&cli->j, "remap_ns", (uint64_t)k->remap_ns);
+			jw_u64(&cli->j, "remap_faults_x1000", x1000(k->remap_faults));
+			jw_u64(&cli->j, "remap_vs_memfd_x100", x1000(k->remap_x) / 10);
+			jw_u64(&cli->j, "reread_ns", (uint64_t)k->reread_ns);
+			jw_u64(&cli->j, "reread_faults_x1000", x1000(k->reread_faults));
+			jw_u64(&cli->j, "reread_vs_memfd_x100", x1000(k->reread_x) / 10);
 		}
-		json_object_end(&cli->j);
+		jw_object_end(&cli->j);
 	}
-	json_array_end(&cli->j);
+	jw_array_end(&cli->j);
 }
 
 static void say_kinds(struct cli *cli, const struct bench_kind *ks, int nk, uint64_t pages,
@@ -684,36 +684,36 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 		fclose(f);
 	}
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "bench");
-		json_u64(&cli->j, "pages", pages);
-		json_u64(&cli->j, "repeat", repeat);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "bench");
+		jw_u64(&cli->j, "pages", pages);
+		jw_u64(&cli->j, "repeat", repeat);
 		if (parts & PART_FAULTS)
 			json_kinds(cli, ks, nk, anon_baseline);
 		if (parts & PART_THROUGHPUT) {
-			json_array_begin(&cli->j, "throughput");
+			jw_array_begin(&cli->j, "throughput");
 			for (int i = 0; i < 3; i++) {
-				json_object_begin(&cli->j, NULL);
-				json_u64(&cli->j, "bytes", tp[i].bytes);
-				json_u64(&cli->j, "read_mb_s", (uint64_t)tp[i].read_mb_s);
-				json_u64(&cli->j, "mmap_mb_s", (uint64_t)tp[i].mmap_mb_s);
-				json_object_end(&cli->j);
+				jw_object_begin(&cli->j, NULL);
+				jw_u64(&cli->j, "bytes", tp[i].bytes);
+				jw_u64(&cli->j, "read_mb_s", (uint64_t)tp[i].read_mb_s);
+				jw_u64(&cli->j, "mmap_mb_s", (uint64_t)tp[i].mmap_mb_s);
+				jw_object_end(&cli->j);
 			}
-			json_array_end(&cli->j);
+			jw_array_end(&cli->j);
 		}
 		if (parts & PART_THREADS) {
-			json_array_begin(&cli->j, "threads");
+			jw_array_begin(&cli->j, "threads");
 			for (int i = 0; i < ntk; i++) {
-				json_object_begin(&cli->j, NULL);
-				json_string(&cli->j, "kind", tks[i].k.name);
-				json_u64(&cli->j, "one_ns_per_page", (uint64_t)tks[i].one);
-				json_u64(&cli->j, "two_ns_per_page", (uint64_t)tks[i].two);
-				json_u64(&cli->j, "speedup_x100", x1000(tks[i].speedup) / 10);
-				json_object_end(&cli->j);
+				jw_object_begin(&cli->j, NULL);
+				jw_string(&cli->j, "kind", tks[i].k.name);
+				jw_u64(&cli->j, "one_ns_per_page", (uint64_t)tks[i].one);
+				jw_u64(&cli->j, "two_ns_per_page", (uint64_t)tks[i].two);
+				jw_u64(&cli->j, "speedup_x100", x1000(tks[i].speedup) / 10);
+				jw_object_end(&cli->j);
 			}
-			json_array_end(&cli->j);
+			jw_array_end(&cli->j);
 		}
-		json_object_end(&cli->j);
+		jw_object_end(&cli->j);
 		return 0;
 	}
 	if (parts & PART_FAULTS)

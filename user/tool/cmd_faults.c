@@ -134,10 +134,10 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, "%s", strerror(-err));
 	}
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "faults");
-		json_string(&cli->j, "device", cli->device);
-		json_u64(&cli->j, "page_size", cli->page_size);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "faults");
+		jw_string(&cli->j, "device", cli->device);
+		jw_u64(&cli->j, "page_size", cli->page_size);
 	} else {
 		say(cli, "%llu pages of %s at offset %llu (%s backing): MAP_%s, %s, %s %ss",
 		    (unsigned long long)o.nr_pages, cli->device,
@@ -150,7 +150,7 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	}
 	faults_report(cli, &o, &run, !quiet);
 	if (cli->json)
-		json_object_end(&cli->j);
+		jw_object_end(&cli->j);
 	faults_finish(&run);
 	mmdemo_dev_close(dev);
 	return 0;

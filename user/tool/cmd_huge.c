@@ -85,17 +85,17 @@ static void report(struct cli *cli, const char *name, const struct huge_run *r)
 	size_t pages = MAP_SIZE / cli->page_size;
 
 	if (cli->json) {
-		json_object_begin(&cli->j, name);
-		json_u64(&cli->j, "address", r->addr);
-		json_bool(&cli->j, "aligned_2mib", r->addr % HUGE_SIZE == 0);
-		json_u64(&cli->j, "pages", pages);
-		json_u64(&cli->j, "device_faults", r->dev_faults);
-		json_u64(&cli->j, "minflt", r->minflt);
+		jw_object_begin(&cli->j, name);
+		jw_u64(&cli->j, "address", r->addr);
+		jw_bool(&cli->j, "aligned_2mib", r->addr % HUGE_SIZE == 0);
+		jw_u64(&cli->j, "pages", pages);
+		jw_u64(&cli->j, "device_faults", r->dev_faults);
+		jw_u64(&cli->j, "minflt", r->minflt);
 		if (r->frames_known)
-			json_u64(&cli->j, "consecutive_2mib", (uint64_t)r->pieces);
+			jw_u64(&cli->j, "consecutive_2mib", (uint64_t)r->pieces);
 		else
-			json_null(&cli->j, "consecutive_2mib");
-		json_object_end(&cli->j);
+			jw_null(&cli->j, "consecutive_2mib");
+		jw_object_end(&cli->j);
 		return;
 	}
 	say(cli, "  at %#lx (%s): read %zu pages, %llu device faults, %llu minor faults",
@@ -143,11 +143,11 @@ static int run_huge(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, "%s (is the device mapped by someone else?)", strerror(-err));
 
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "huge");
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "huge");
 		report(cli, "aligned", &aligned);
 		report(cli, "misplaced", &off);
-		json_object_end(&cli->j);
+		jw_object_end(&cli->j);
 		return 0;
 	}
 	say(cli, "4 MiB of the device in huge mode, placed by mmap():");

@@ -50,22 +50,22 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	       feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ? "page-backed" : "pfn";
 
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "info");
-		json_string(&cli->j, "device", cli->device);
-		json_string(&cli->j, "version", v.tool);
-		json_string(&cli->j, "library_version", v.library);
-		json_string(&cli->j, "module_version", modver);
-		json_u64(&cli->j, "size", info.size);
-		json_u64(&cli->j, "page_size", info.page_size);
-		json_u64(&cli->j, "pages", info.size / info.page_size);
-		json_u64(&cli->j, "api_version", info.version);
-		json_string(&cli->j, "mmap_hook", hook);
-		json_bool(&cli->j, "huge_mode", feat & MMDEMO_FEATURE_HUGE);
-		json_bool(&cli->j, "huge_page_backed", feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED);
-		json_bool(&cli->j, "vma_lock_faults", feat & MMDEMO_FEATURE_VMA_LOCK_FAULTS);
-		json_stats(&cli->j, "stats", &st);
-		json_object_end(&cli->j);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "info");
+		jw_string(&cli->j, "device", cli->device);
+		jw_string(&cli->j, "version", v.tool);
+		jw_string(&cli->j, "library_version", v.library);
+		jw_string(&cli->j, "module_version", modver);
+		jw_u64(&cli->j, "size", info.size);
+		jw_u64(&cli->j, "page_size", info.page_size);
+		jw_u64(&cli->j, "pages", info.size / info.page_size);
+		jw_u64(&cli->j, "api_version", info.version);
+		jw_string(&cli->j, "mmap_hook", hook);
+		jw_bool(&cli->j, "huge_mode", feat & MMDEMO_FEATURE_HUGE);
+		jw_bool(&cli->j, "huge_page_backed", feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED);
+		jw_bool(&cli->j, "vma_lock_faults", feat & MMDEMO_FEATURE_VMA_LOCK_FAULTS);
+		jw_stats(&cli->j, "stats", &st);
+		jw_object_end(&cli->j);
 		return 0;
 	}
 	say(cli, "versions         mmdemo %s, libmmdemo %s, module %s", v.tool, v.library,

@@ -131,25 +131,25 @@ static int run_map(struct cli *cli, int argc, char **argv)
 		grid[i] = grid_char(vec[i], counts[i], dirty[i]);
 
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "map");
-		json_addr(&cli->j, "address", map);
-		json_u64(&cli->j, "pages", nr);
-		json_u64(&cli->j, "offset", offset);
-		json_string(&cli->j, "grid", grid);
-		json_array_begin(&cli->j, "page_faults");
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "map");
+		jw_addr(&cli->j, "address", map);
+		jw_u64(&cli->j, "pages", nr);
+		jw_u64(&cli->j, "offset", offset);
+		jw_string(&cli->j, "grid", grid);
+		jw_array_begin(&cli->j, "page_faults");
 		for (size_t i = 0; i < nr; i++)
-			json_u64(&cli->j, NULL, counts[i]);
-		json_array_end(&cli->j);
-		json_array_begin(&cli->j, "dirty");
+			jw_u64(&cli->j, NULL, counts[i]);
+		jw_array_end(&cli->j);
+		jw_array_begin(&cli->j, "dirty");
 		for (size_t i = 0; i < nr; i++)
-			json_bool(&cli->j, NULL, dirty[i]);
-		json_array_end(&cli->j);
-		json_array_begin(&cli->j, "resident");
+			jw_bool(&cli->j, NULL, dirty[i]);
+		jw_array_end(&cli->j);
+		jw_array_begin(&cli->j, "resident");
 		for (size_t i = 0; i < nr; i++)
-			json_bool(&cli->j, NULL, vec[i]);
-		json_array_end(&cli->j);
-		json_object_end(&cli->j);
+			jw_bool(&cli->j, NULL, vec[i]);
+		jw_array_end(&cli->j);
+		jw_object_end(&cli->j);
 	} else {
 		say(cli, "%" PRIu64 " pages of %s from offset %" PRIu64 ", mapped at %p",
 		    nr, cli->device, offset, (void *)map);

@@ -129,27 +129,27 @@ static void report(struct cli *cli, const struct mode_result *m)
 
 	flag_list(&m->smaps, flags, sizeof(flags));
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "backing", backing_name(m->backing));
-		json_string(&cli->j, "vmflags", flags);
-		json_u64(&cli->j, "device_faults", m->dev_faults);
-		json_u64(&cli->j, "minflt", m->minflt);
-		json_u64(&cli->j, "rss_kb", m->smaps.rss);
-		json_u64(&cli->j, "mincore_resident", (uint64_t)m->resident);
-		json_i64(&cli->j, "child_device_faults", m->child_faults);
-		json_bool(&cli->j, "fork_copies_ptes", m->child_faults == 0);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "backing", backing_name(m->backing));
+		jw_string(&cli->j, "vmflags", flags);
+		jw_u64(&cli->j, "device_faults", m->dev_faults);
+		jw_u64(&cli->j, "minflt", m->minflt);
+		jw_u64(&cli->j, "rss_kb", m->smaps.rss);
+		jw_u64(&cli->j, "mincore_resident", (uint64_t)m->resident);
+		jw_i64(&cli->j, "child_device_faults", m->child_faults);
+		jw_bool(&cli->j, "fork_copies_ptes", m->child_faults == 0);
 		if (m->gup_err)
-			json_string(&cli->j, "get_user_pages", errno_name(m->gup_err, err, sizeof(err)));
+			jw_string(&cli->j, "get_user_pages", errno_name(m->gup_err, err, sizeof(err)));
 		else
-			json_string(&cli->j, "get_user_pages", "ok");
+			jw_string(&cli->j, "get_user_pages", "ok");
 		if (m->private_err) {
-			json_string(&cli->j, "map_private", errno_name(m->private_err, err, sizeof(err)));
-			json_null(&cli->j, "private_write_minflt");
+			jw_string(&cli->j, "map_private", errno_name(m->private_err, err, sizeof(err)));
+			jw_null(&cli->j, "private_write_minflt");
 		} else {
-			json_string(&cli->j, "map_private", "ok");
-			json_u64(&cli->j, "private_write_minflt", m->private_minflt);
+			jw_string(&cli->j, "map_private", "ok");
+			jw_u64(&cli->j, "private_write_minflt", m->private_minflt);
 		}
-		json_object_end(&cli->j);
+		jw_object_end(&cli->j);
 		return;
 	}
 	if (m->private_err)
@@ -176,10 +176,10 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 	if (cli_open(cli, O_RDWR, &dev))
 		return 1;
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "modes");
-		json_u64(&cli->j, "pages", PAGES);
-		json_array_begin(&cli->j, "modes");
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "modes");
+		jw_u64(&cli->j, "pages", PAGES);
+		jw_array_begin(&cli->j, "modes");
 	} else {
 		say(cli, "%d pages mapped MAP_SHARED and read once, in each backing mode:", PAGES);
 		say(cli, "%-7s %-7s %10s %7s %9s %8s %-11s %-9s %s", "mode", "vmflags",
@@ -194,8 +194,8 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 	}
 	mmdemo_dev_close(dev);
 	if (cli->json) {
-		json_array_end(&cli->j);
-		json_object_end(&cli->j);
+		jw_array_end(&cli->j);
+		jw_object_end(&cli->j);
 	} else if (!err) {
 		explain(cli, "page: the core installs the page the driver returns; insert: the driver");
 		explain(cli, "installs it (VM_MIXEDMAP); pfn: the driver installs a bare PFN (VM_PFNMAP),");

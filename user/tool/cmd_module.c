@@ -114,12 +114,12 @@ static int run_load(struct cli *cli, int argc, char **argv)
 	mmdemo_kmod_state(kmod, &st);
 	mmdemo_kmod_free(kmod);
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "load");
-		json_string(&cli->j, "module", what);
-		json_string(&cli->j, "params", params);
-		json_string(&cli->j, "state", st.state);
-		json_object_end(&cli->j);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "load");
+		jw_string(&cli->j, "module", what);
+		jw_string(&cli->j, "params", params);
+		jw_string(&cli->j, "state", st.state);
+		jw_object_end(&cli->j);
 	} else {
 		say(cli, "loaded %s%s%s: %s is ready", what, *params ? " with " : "",
 		    params, cli->device);
@@ -144,10 +144,10 @@ static int run_unload(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, "could not remove module mmdemo: %s",
 				mmdemo_unload_strerror(err));
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "unload");
-		json_bool(&cli->j, "unloaded", true);
-		json_object_end(&cli->j);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "unload");
+		jw_bool(&cli->j, "unloaded", true);
+		jw_object_end(&cli->j);
 	} else {
 		say(cli, "unloaded mmdemo");
 	}
@@ -199,27 +199,27 @@ static int run_status(struct cli *cli, int argc, char **argv)
 	}
 
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "status");
-		json_object_begin(&cli->j, "module");
-		json_bool(&cli->j, "loaded", st.loaded);
-		json_string(&cli->j, "state", st.state);
-		json_i64(&cli->j, "refcount", st.refcount);
-		json_string(&cli->j, "size_param", size);
-		json_string(&cli->j, "mode_param", mode);
-		json_object_end(&cli->j);
-		json_object_begin(&cli->j, "device");
-		json_string(&cli->j, "path", cli->device);
-		json_bool(&cli->j, "exists", node);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "status");
+		jw_object_begin(&cli->j, "module");
+		jw_bool(&cli->j, "loaded", st.loaded);
+		jw_string(&cli->j, "state", st.state);
+		jw_i64(&cli->j, "refcount", st.refcount);
+		jw_string(&cli->j, "size_param", size);
+		jw_string(&cli->j, "mode_param", mode);
+		jw_object_end(&cli->j);
+		jw_object_begin(&cli->j, "device");
+		jw_string(&cli->j, "path", cli->device);
+		jw_bool(&cli->j, "exists", node);
 		if (node)
-			json_u64(&cli->j, "mode", sb.st_mode & 07777);
+			jw_u64(&cli->j, "mode", sb.st_mode & 07777);
 		if (have_dev) {
-			json_u64(&cli->j, "size", info.size);
-			json_u64(&cli->j, "page_size", info.page_size);
-			json_stats(&cli->j, "stats", &stats);
+			jw_u64(&cli->j, "size", info.size);
+			jw_u64(&cli->j, "page_size", info.page_size);
+			jw_stats(&cli->j, "stats", &stats);
 		}
-		json_object_end(&cli->j);
-		json_object_end(&cli->j);
+		jw_object_end(&cli->j);
+		jw_object_end(&cli->j);
 		return 0;
 	}
 	if (!st.loaded) {

@@ -38,9 +38,9 @@ static void result(struct demo *d, const char *key, const char *what,
 		   const char *answer)
 {
 	if (d->cli->json) {
-		json_object_begin(&d->cli->j, key);
-		json_string(&d->cli->j, "tried", what);
-		json_string(&d->cli->j, "answer", answer);
+		jw_object_begin(&d->cli->j, key);
+		jw_string(&d->cli->j, "tried", what);
+		jw_string(&d->cli->j, "answer", answer);
 		/* The caller adds details, then closes the object. */
 	} else {
 		heading(d->cli, "%s", key);
@@ -52,7 +52,7 @@ static void result(struct demo *d, const char *key, const char *what,
 static void result_end(struct demo *d)
 {
 	if (d->cli->json)
-		json_object_end(&d->cli->j);
+		jw_object_end(&d->cli->j);
 }
 
 static const char *mmap_answer(void *p, int err, char *buf, size_t len)
@@ -82,9 +82,9 @@ static void demo_addr(struct demo *d)
 		 (void *)hint, p == hint ? "followed" : "not followed");
 	result(d, "addr (hint)", "mmap(hint, 1 page, PROT_READ, MAP_SHARED, dev, 0) at a free address", buf);
 	if (d->cli->json) {
-		json_addr(&d->cli->j, "hint", hint);
-		json_addr(&d->cli->j, "address", p == MAP_FAILED ? NULL : p);
-		json_bool(&d->cli->j, "followed", p == hint);
+		jw_addr(&d->cli->j, "hint", hint);
+		jw_addr(&d->cli->j, "address", p == MAP_FAILED ? NULL : p);
+		jw_bool(&d->cli->j, "followed", p == hint);
 	}
 	result_end(d);
 	if (p != MAP_FAILED)
@@ -107,8 +107,8 @@ static void demo_addr(struct demo *d)
 	       "write \"anonymous data\" into an anonymous page, then mmap the device there with MAP_FIXED",
 	       buf);
 	if (d->cli->json) {
-		json_bool(&d->cli->j, "placed_exactly", fixed == anon);
-		json_string(&d->cli->j, "reads_after", fixed == anon ? anon : "");
+		jw_bool(&d->cli->j, "placed_exactly", fixed == anon);
+		jw_string(&d->cli->j, "reads_after", fixed == anon ? anon : "");
 	}
 	result_end(d);
 	munmap(anon, 2 * d->ps);
@@ -129,8 +129,8 @@ static void demo_length(struct demo *d)
 		 sm.end - sm.start, sm.size);
 	result(d, "length", "mmap 1.25 pages", buf);
 	if (d->cli->json) {
-		json_u64(&d->cli->j, "requested", len);
-		json_u64(&d->cli->j, "vma_bytes", sm.end - sm.start);
+		jw_u64(&d->cli->j, "requested", len);
+		jw_u64(&d->cli->j, "vma_bytes", sm.end - sm.start);
 	}
 	result_end(d);
 	if (p != MAP_FAILED)
@@ -146,7 +146,7 @@ static void demo_offset(struct demo *d)
 	result(d, "offset", "mmap with offset 100 (not page aligned)",
 	       mmap_answer(p, err, buf, sizeof(buf)));
 	if (d->cli->json)
-		json_string(&d->cli->j, "errno", p == MAP_FAILED ? errno_name(err, name, sizeof(name)) : "");
+		jw_string(&d->cli->j, "errno", p == MAP_FAILED ? errno_name(err, name, sizeof(name)) : "");
 	result_end(d);
 	if (p != MAP_FAILED)
 		munmap(p, d->ps);
@@ -198,11 +198,11 @@ static void demo_fd_one(struct demo *d, bool anon)
 	       anon ? "4 pages of anonymous memory, written once each"
 		    : "4 pages of the device from offset 4 pages, MAP_SHARED, written once each", buf);
 	if (d->cli->json) {
-		json_addr(&d->cli->j, "start", p);
-		json_addr(&d->cli->j, "end", p + 4 * d->ps);
-		json_u64(&d->cli->j, "minflt", r1.minflt - r0.minflt);
-		json_u64(&d->cli->j, "device_faults", dev ? (uint64_t)(s1.faults - s0.faults) : 0);
-		json_smaps(&d->cli->j, "smaps", &sm);
+		jw_addr(&d->cli->j, "start", p);
+		jw_addr(&d->cli->j, "end", p + 4 * d->ps);
+		jw_u64(&d->cli->j, "minflt", r1.minflt - r0.minflt);
+		jw_u64(&d->cli->j, "device_faults", dev ? (uint64_t)(s1.faults - s0.faults) : 0);
+		jw_smaps(&d->cli->j, "smaps", &sm);
 	}
 	result_end(d);
 	munmap(guard, 6 * d->ps);
@@ -221,7 +221,7 @@ static void demo_hugetlb(struct demo *d)
 		 "memory and hugetlbfs files can use" : "");
 	result(d, "flags (MAP_HUGETLB)", "mmap 2 MiB of the device with MAP_SHARED|MAP_HUGETLB", buf);
 	if (d->cli->json)
-		json_string(&d->cli->j, "errno", p == MAP_FAILED ? errno_name(err, name, sizeof(name)) : "");
+		jw_string(&d->cli->j, "errno", p == MAP_FAILED ? errno_name(err, name, sizeof(name)) : "");
 	result_end(d);
 	if (p != MAP_FAILED)
 		munmap(p, 2 << 20);
@@ -240,9 +240,9 @@ static void demo_page_size(struct demo *d)
 		 sm.mmu_page_size);
 	result(d, "page size", "ask the C library and the kernel", buf);
 	if (d->cli->json) {
-		json_u64(&d->cli->j, "page_size", d->ps);
-		json_u64(&d->cli->j, "kernel_page_size_kb", sm.kernel_page_size);
-		json_u64(&d->cli->j, "mmu_page_size_kb", sm.mmu_page_size);
+		jw_u64(&d->cli->j, "page_size", d->ps);
+		jw_u64(&d->cli->j, "kernel_page_size_kb", sm.kernel_page_size);
+		jw_u64(&d->cli->j, "mmu_page_size_kb", sm.mmu_page_size);
 	}
 	result_end(d);
 	if (p != MAP_FAILED)
@@ -262,8 +262,8 @@ static int run_params(struct cli *cli, int argc, char **argv)
 		return 1;
 	d.fd = mmdemo_dev_fd(dev);
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "params");
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "params");
 	}
 	demo_addr(&d);
 	demo_length(&d);
@@ -273,7 +273,7 @@ static int run_params(struct cli *cli, int argc, char **argv)
 	demo_hugetlb(&d);
 	demo_page_size(&d);
 	if (cli->json)
-		json_object_end(&cli->j);
+		jw_object_end(&cli->j);
 	mmdemo_dev_close(dev);
 	return 0;
 }

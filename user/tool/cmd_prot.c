@@ -171,9 +171,9 @@ static int run_prot(struct cli *cli, int argc, char **argv)
 	mmdemo_dev_close(dev);
 
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "prot");
-		json_array_begin(&cli->j, "cases");
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "prot");
+		jw_array_begin(&cli->j, "cases");
 	} else {
 		say(cli, "%-20s %-26s %s", "case", "what the kernel did", "what was tried");
 	}
@@ -187,20 +187,20 @@ static int run_prot(struct cli *cli, int argc, char **argv)
 		if (cli->json) {
 			char name[32];
 
-			json_object_begin(&cli->j, NULL);
-			json_string(&cli->j, "case", cases[i].name);
-			json_string(&cli->j, "tried", cases[i].what);
-			json_string(&cli->j, "outcome", buf);
-			json_string(&cli->j, "step", o.step);
+			jw_object_begin(&cli->j, NULL);
+			jw_string(&cli->j, "case", cases[i].name);
+			jw_string(&cli->j, "tried", cases[i].what);
+			jw_string(&cli->j, "outcome", buf);
+			jw_string(&cli->j, "step", o.step);
 			if (o.sig)
-				json_string(&cli->j, "signal", signal_name(o.sig, name, sizeof(name)));
+				jw_string(&cli->j, "signal", signal_name(o.sig, name, sizeof(name)));
 			else
-				json_null(&cli->j, "signal");
+				jw_null(&cli->j, "signal");
 			if (o.err)
-				json_string(&cli->j, "errno", errno_name(o.err, name, sizeof(name)));
+				jw_string(&cli->j, "errno", errno_name(o.err, name, sizeof(name)));
 			else
-				json_null(&cli->j, "errno");
-			json_object_end(&cli->j);
+				jw_null(&cli->j, "errno");
+			jw_object_end(&cli->j);
 		} else {
 			say(cli, "%-20s %s%-26s%s %s", cases[i].name,
 			    color(cli, o.ok ? C_GREEN : C_YELLOW), buf, color(cli, C_RESET),
@@ -208,8 +208,8 @@ static int run_prot(struct cli *cli, int argc, char **argv)
 		}
 	}
 	if (cli->json) {
-		json_array_end(&cli->j);
-		json_object_end(&cli->j);
+		jw_array_end(&cli->j);
+		jw_object_end(&cli->j);
 	}
 	return 0;
 }

@@ -273,24 +273,24 @@ void share_report(struct cli *cli, const struct share_result *r)
 	char pfn[32];
 
 	if (cli->json) {
-		json_object_begin(&cli->j, r->private ? "private" : "shared");
-		json_array_begin(&cli->j, "observations");
+		jw_object_begin(&cli->j, r->private ? "private" : "shared");
+		jw_array_begin(&cli->j, "observations");
 		for (size_t i = 0; i < r->nr; i++) {
-			json_object_begin(&cli->j, NULL);
-			json_string(&cli->j, "who", r->obs[i].who);
-			json_string(&cli->j, "action", r->obs[i].action);
-			json_string(&cli->j, "text", r->obs[i].text);
+			jw_object_begin(&cli->j, NULL);
+			jw_string(&cli->j, "who", r->obs[i].who);
+			jw_string(&cli->j, "action", r->obs[i].action);
+			jw_string(&cli->j, "text", r->obs[i].text);
 			if (r->obs[i].pfn)
-				json_u64(&cli->j, "pfn", r->obs[i].pfn);
+				jw_u64(&cli->j, "pfn", r->obs[i].pfn);
 			else
-				json_null(&cli->j, "pfn");
-			json_object_end(&cli->j);
+				jw_null(&cli->j, "pfn");
+			jw_object_end(&cli->j);
 		}
-		json_array_end(&cli->j);
-		json_string(&cli->j, "device_text", r->device_text);
-		json_smaps(&cli->j, "smaps_with_child", &r->forked);
-		json_smaps(&cli->j, "smaps_alone", &r->alone);
-		json_object_end(&cli->j);
+		jw_array_end(&cli->j);
+		jw_string(&cli->j, "device_text", r->device_text);
+		jw_smaps(&cli->j, "smaps_with_child", &r->forked);
+		jw_smaps(&cli->j, "smaps_alone", &r->alone);
+		jw_object_end(&cli->j);
 		return;
 	}
 	heading(cli, "MAP_%s", r->private ? "PRIVATE" : "SHARED");
@@ -331,14 +331,14 @@ static int run_share(struct cli *cli, int argc, char **argv)
 	if (err)
 		return cli_fail(cli, "%s", strerror(-err));
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "share");
-		json_u64(&cli->j, "offset", offset);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "share");
+		jw_u64(&cli->j, "offset", offset);
 	}
 	share_report(cli, &shared);
 	share_report(cli, &private);
 	if (cli->json)
-		json_object_end(&cli->j);
+		jw_object_end(&cli->j);
 	return 0;
 }
 

@@ -132,10 +132,10 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 	mmdemo_dev_close(dev);
 
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "tour");
-		json_bool(&cli->j, "reset", !err);
-		json_array_begin(&cli->j, "steps");
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "tour");
+		jw_bool(&cli->j, "reset", !err);
+		jw_array_begin(&cli->j, "steps");
 	} else {
 		say(cli, "%sA tour of device mmap%s", color(cli, C_BOLD), color(cli, C_RESET));
 		if (err == -EBUSY)
@@ -159,9 +159,9 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 	}
 	cli->cmd = "tour";
 	if (cli->json) {
-		json_array_end(&cli->j);
-		json_u64(&cli->j, "failed_steps", (uint64_t)failed);
-		json_object_end(&cli->j);
+		jw_array_end(&cli->j);
+		jw_u64(&cli->j, "failed_steps", (uint64_t)failed);
+		jw_object_end(&cli->j);
 	} else {
 		say(cli, "%s", "");
 		explain(cli, "That is device mmap: lazy pages, faults you can count, protections");

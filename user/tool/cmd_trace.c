@@ -99,10 +99,10 @@ static void show_line(struct cli *cli, const char *line)
 	if (!ev || sscanf(ev, " %31[a-z_]: %255[^\n]", name, fields) < 1)
 		return;
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "event", name);
-		json_string(&cli->j, "fields", fields);
-		json_object_end(&cli->j);
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "event", name);
+		jw_string(&cli->j, "fields", fields);
+		jw_object_end(&cli->j);
 		return;
 	}
 	r = strstr(fields, "result=");
@@ -166,11 +166,11 @@ static int run_trace(struct cli *cli, int argc, char **argv)
 	if (!f)
 		return cli_fail(cli, "%s: %s", path, strerror(errno));
 	if (cli->json) {
-		json_object_begin(&cli->j, NULL);
-		json_string(&cli->j, "command", "trace");
-		json_string(&cli->j, "backing", backing_name(backing));
-		json_u64(&cli->j, "pages", n);
-		json_array_begin(&cli->j, "events");
+		jw_object_begin(&cli->j, NULL);
+		jw_string(&cli->j, "command", "trace");
+		jw_string(&cli->j, "backing", backing_name(backing));
+		jw_u64(&cli->j, "pages", n);
+		jw_array_begin(&cli->j, "events");
 	} else {
 		say(cli, "%llu pages, %s backing: read each, write the first, zap, read it again",
 		    (unsigned long long)n, backing_name(backing));
@@ -180,8 +180,8 @@ static int run_trace(struct cli *cli, int argc, char **argv)
 			show_line(cli, line);
 	fclose(f);
 	if (cli->json) {
-		json_array_end(&cli->j);
-		json_object_end(&cli->j);
+		jw_array_end(&cli->j);
+		jw_object_end(&cli->j);
 	}
 	return 0;
 }

@@ -161,52 +161,52 @@ static size_t count_resident(const struct faults_run *run, size_t n)
 static void report_json(struct cli *cli, const struct faults_opts *o,
 			const struct faults_run *run)
 {
-	struct json *j = &cli->j;
+	struct jw *j = &cli->j;
 	char buf[64];
 
-	json_object_begin(j, "mapping");
-	json_addr(j, "address", run->map);
-	json_u64(j, "length", run->length);
-	json_u64(j, "pages", o->nr_pages);
-	json_u64(j, "offset", o->offset);
-	json_string(j, "prot", prot_name(PROT_READ | (o->write ? PROT_WRITE : 0), buf, sizeof(buf)));
-	json_string(j, "flags", o->private ? "PRIVATE" : "SHARED");
-	json_string(j, "backing", backing_name(o->backing));
-	json_object_end(j);
-	json_string(j, "pattern", pattern_name(&o->pattern, buf, sizeof(buf)));
-	json_string(j, "access", o->write ? "write" : "read");
-	json_u64(j, "seed", o->seed);
-	json_u64(j, "latency_us", o->latency_us);
-	json_array_begin(j, "passes");
+	jw_object_begin(j, "mapping");
+	jw_addr(j, "address", run->map);
+	jw_u64(j, "length", run->length);
+	jw_u64(j, "pages", o->nr_pages);
+	jw_u64(j, "offset", o->offset);
+	jw_string(j, "prot", prot_name(PROT_READ | (o->write ? PROT_WRITE : 0), buf, sizeof(buf)));
+	jw_string(j, "flags", o->private ? "PRIVATE" : "SHARED");
+	jw_string(j, "backing", backing_name(o->backing));
+	jw_object_end(j);
+	jw_string(j, "pattern", pattern_name(&o->pattern, buf, sizeof(buf)));
+	jw_string(j, "access", o->write ? "write" : "read");
+	jw_u64(j, "seed", o->seed);
+	jw_u64(j, "latency_us", o->latency_us);
+	jw_array_begin(j, "passes");
 	for (int p = 0; p < 2; p++) {
 		struct pass_totals s = totals(run->pass[p], run->nr_touches);
 
-		json_object_begin(j, NULL);
-		json_u64(j, "pass", (uint64_t)p + 1);
-		json_u64(j, "minflt", s.minflt);
-		json_u64(j, "majflt", s.majflt);
-		json_u64(j, "device_faults", s.dev_faults);
-		json_array_begin(j, "touches");
+		jw_object_begin(j, NULL);
+		jw_u64(j, "pass", (uint64_t)p + 1);
+		jw_u64(j, "minflt", s.minflt);
+		jw_u64(j, "majflt", s.majflt);
+		jw_u64(j, "device_faults", s.dev_faults);
+		jw_array_begin(j, "touches");
 		for (size_t i = 0; i < run->nr_touches; i++) {
 			const struct touch *t = &run->pass[p][i];
 
-			json_object_begin(j, NULL);
-			json_u64(j, "page", t->page);
-			json_addr(j, "address", t->addr);
-			json_u64(j, "minflt", t->minflt);
-			json_u64(j, "majflt", t->majflt);
-			json_u64(j, "device_faults", t->dev_faults);
-			json_bool(j, "resident_before", t->resident_before);
-			json_bool(j, "resident_after", t->resident_after);
-			json_object_end(j);
+			jw_object_begin(j, NULL);
+			jw_u64(j, "page", t->page);
+			jw_addr(j, "address", t->addr);
+			jw_u64(j, "minflt", t->minflt);
+			jw_u64(j, "majflt", t->majflt);
+			jw_u64(j, "device_faults", t->dev_faults);
+			jw_bool(j, "resident_before", t->resident_before);
+			jw_bool(j, "resident_after", t->resident_after);
+			jw_object_end(j);
 		}
-		json_array_end(j);
-		json_object_end(j);
+		jw_array_end(j);
+		jw_object_end(j);
 	}
-	json_array_end(j);
-	json_u64(j, "resident_pages", count_resident(run, o->nr_pages));
-	json_smaps(j, "smaps", &run->smaps);
-	json_stats(j, "stats", &run->stats);
+	jw_array_end(j);
+	jw_u64(j, "resident_pages", count_resident(run, o->nr_pages));
+	jw_smaps(j, "smaps", &run->smaps);
+	jw_stats(j, "stats", &run->stats);
 }
 
 static void report_pass(struct cli *cli, const struct faults_run *run, int p,

@@ -1,125 +1,123 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
+#include <json-c/json.h>
 
 #include "json.h"
 
-void json_init(struct json *j, FILE *f)
+void jw_init(struct jw *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
-	j->first[0] = true;
 }
 
-static void put_escaped(FILE *f, const char *s)
+/* Adds @val under @key to the container being filled, which owns it then. */
+static void add(struct jw *j, const char *key, struct json_object *val)
 {
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	struct json_object *parent;
 
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c == '\t')
-			fputs("\\t", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
+	if (!j->depth) {	/* a bare top-level value */
+		fprintf(j->f, "%s\n", json_object_to_json_string_ext(val, JSON_C_TO_STRING_SPACED));
+		json_object_put(val);
+		return;
 	}
-	fputc('"', f);
+	parent = j->open[j->depth - 1];
+	if (json_object_is_type(parent, json_type_array))
+		json_object_array_add(parent, val);
+	else
+		json_object_object_add(parent, key ? key : "", val);
 }
 
-/* Comma, newline and indentation before a member, then its key. */
-static void member(struct json *j, const char *key)
+/* A container goes into its parent at once and is filled in place. */
+static void open_scope(struct jw *j, const char *key, struct json_object *c)
 {
-	if (j->depth > 0) {
-		fputs(j->first[j->depth] ? "\n" : ",\n", j->f);
-		fprintf(j->f, "%*s", 2 * j->depth, "");
+	if (j->depth == JW_MAX_DEPTH) {	/* deeper than any command goes */
+		json_object_put(c);
+		return;
 	}
-	j->first[j->depth] = false;
-	if (key) {
-		put_escaped(j->f, key);
-		fputs(": ", j->f);
-	}
+	if (j->depth)
+		add(j, key, c);
+	j->open[j->depth++] = c;
 }
 
-static void open_scope(struct json *j, const char *key, char c)
+/* json-c prints an empty container over two lines; the tool never did. */
+static int print_empty(struct json_object *o, struct printbuf *pb, int level, int flags)
 {
-	member(j, key);
-	fputc(c, j->f);
-	if (j->depth + 1 < JSON_MAX_DEPTH)
-		j->depth++;
-	j->first[j->depth] = true;
+	(void)level;
+	(void)flags;
+	return printbuf_memappend(pb, json_object_is_type(o, json_type_array) ? "[]" : "{}", 2);
 }
 
-static void close_scope(struct json *j, char c)
+static void close_scope(struct jw *j)
 {
-	bool empty = j->first[j->depth];
+	struct json_object *c;
 
-	if (j->depth > 0)
-		j->depth--;
-	if (!empty)
-		fprintf(j->f, "\n%*s", 2 * j->depth, "");
-	fputc(c, j->f);
-	if (j->depth == 0)
-		fputc('\n', j->f);
+	if (!j->depth)
+		return;
+	c = j->open[--j->depth];
+	if (json_object_is_type(c, json_type_array) ? !json_object_array_length(c) :
+	    !json_object_object_length(c))
+		json_object_set_serializer(c, print_empty, NULL, NULL);
+	if (j->depth)
+		return;
+	fprintf(j->f, "%s\n", json_object_to_json_string_ext(c,
+		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fflush(j->f);
+	json_object_put(c);
 }
 
-void json_object_begin(struct json *j, const char *key)
+void jw_object_begin(struct jw *j, const char *key)
 {
-	open_scope(j, key, '{');
+	open_scope(j, key, json_object_new_object());
 }
 
-void json_object_end(struct json *j)
+void jw_object_end(struct jw *j)
 {
-	close_scope(j, '}');
+	close_scope(j);
 }
 
-void json_array_begin(struct json *j, const char *key)
+void jw_array_begin(struct jw *j, const char *key)
 {
-	open_scope(j, key, '[');
+	open_scope(j, key, json_object_new_array());
 }
 
-void json_array_end(struct json *j)
+void jw_array_end(struct jw *j)
 {
-	close_scope(j, ']');
+	close_scope(j);
 }
 
-void json_string(struct json *j, const char *key, const char *val)
+void jw_string(struct jw *j, const char *key, const char *val)
 {
-	member(j, key);
-	put_escaped(j->f, val ? val : "");
+	add(j, key, json_object_new_string(val ? val : ""));
 }
 
-void json_u64(struct json *j, const char *key, uint64_t val)
+void jw_u64(struct jw *j, const char *key, uint64_t val)
 {
-	member(j, key);
-	fprintf(j->f, "%" PRIu64, val);
+	add(j, key, json_object_new_uint64(val));
 }
 
-void json_i64(struct json *j, const char *key, int64_t val)
+void jw_i64(struct jw *j, const char *key, int64_t val)
 {
-	member(j, key);
-	fprintf(j->f, "%" PRId64, val);
+	add(j, key, json_object_new_int64(val));
 }
 
-void json_bool(struct json *j, const char *key, bool val)
+void jw_bool(struct jw *j, const char *key, bool val)
 {
-	member(j, key);
-	fputs(val ? "true" : "false", j->f);
+	add(j, key, json_object_new_boolean(val));
 }
 
-void json_null(struct json *j, const char *key)
+void jw_null(struct jw *j, const char *key)
 {
-	member(j, key);
-	fputs("null", j->f);
+	/* json-c's null is the NULL object. */
+	if (j->depth)
+		add(j, key, NULL);
+	else
+		fputs("null\n", j->f);
 }
 
-void json_addr(struct json *j, const char *key, const void *addr)
+void jw_addr(struct jw *j, const char *key, const void *addr)
 {
 	char buf[32];
 
 	snprintf(buf, sizeof(buf), "0x%" PRIxPTR, (uintptr_t)addr);
-	json_string(j, key, buf);
+	jw_string(j, key, buf);
 }

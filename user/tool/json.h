@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* A streaming JSON writer: enough for one object per run, no allocation. */
+/*
+ * The tool's JSON output: a document is built with json-c as the command
+ * goes and printed when its top-level value is closed, two spaces per
+ * level ("key": value, one member or element per line, [] and {} when
+ * empty).
+ */
 #ifndef MMDEMO_JSON_H
 #define MMDEMO_JSON_H
 
@@ -7,26 +12,28 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define JSON_MAX_DEPTH	16
+#define JW_MAX_DEPTH	16
 
-struct json {
+struct json_object;
+
+struct jw {
 	FILE *f;
 	int depth;
-	bool first[JSON_MAX_DEPTH];	/* no member written yet at this depth */
+	struct json_object *open[JW_MAX_DEPTH];	/* the containers being filled */
 };
 
-void json_init(struct json *j, FILE *f);
+void jw_init(struct jw *j, FILE *f);
 /* @key is NULL inside arrays and for the top-level value. */
-void json_object_begin(struct json *j, const char *key);
-void json_object_end(struct json *j);
-void json_array_begin(struct json *j, const char *key);
-void json_array_end(struct json *j);
-void json_string(struct json *j, const char *key, const char *val);
-void json_u64(struct json *j, const char *key, uint64_t val);
-void json_i64(struct json *j, const char *key, int64_t val);
-void json_bool(struct json *j, const char *key, bool val);
-void json_null(struct json *j, const char *key);
+void jw_object_begin(struct jw *j, const char *key);
+void jw_object_end(struct jw *j);
+void jw_array_begin(struct jw *j, const char *key);
+void jw_array_end(struct jw *j);
+void jw_string(struct jw *j, const char *key, const char *val);
+void jw_u64(struct jw *j, const char *key, uint64_t val);
+void jw_i64(struct jw *j, const char *key, int64_t val);
+void jw_bool(struct jw *j, const char *key, bool val);
+void jw_null(struct jw *j, const char *key);
 /* An address as a "0x..." string: JSON numbers lose precision past 2^53. */
-void json_addr(struct json *j, const char *key, const void *addr);
+void jw_addr(struct jw *j, const char *key, const void *addr);
 
 #endif

@@ -94,7 +94,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	cli.cmd = cmd->name;
-	json_init(&cli.j, stdout);
+	jw_init(&cli.j, stdout);
 	/* getopt names the program in its messages: make it "mmdemo CMD". */
 	snprintf(prog, sizeof(prog), "mmdemo %s", cmd->name);
 	argv[1] = prog;
