@@ -21,6 +21,7 @@ int cli_getopt(struct cli *cli, const struct cmd *cmd, int argc, char **argv,
 		return 'h';
 	case 'j':
 		cli->json = true;
+		cli->text = false;
 		cli->color = false;
 		return cli_getopt(cli, cmd, argc, argv, shortopts, longopts);
 	case 'D':
@@ -161,7 +162,7 @@ static void vprint(struct cli *cli, const char *sgr, const char *fmt, va_list ap
 {
 	bool plain = !strcmp(sgr, C_RESET);
 
-	if (cli->json)
+	if (!cli->text)
 		return;
 	if (!plain)
 		fputs(color(cli, sgr), stdout);
@@ -193,7 +194,7 @@ void heading(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (!cli->json)
+	if (cli->text)
 		fputc('\n', stdout);
 	va_start(ap, fmt);
 	vprint(cli, C_BOLD, fmt, ap);

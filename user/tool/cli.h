@@ -14,7 +14,8 @@
 struct cli {
 	const char *cmd;	/* the subcommand being run */
 	const char *device;	/* --device, default MMDEMO_DEV_PATH */
-	bool json;		/* --json: one JSON object on stdout */
+	bool json;		/* the JSON document is built (--json, --html) */
+	bool text;		/* text for people is printed (not with --json) */
 	bool color;		/* stdout is a terminal and NO_COLOR is unset */
 	size_t page_size;
 	struct jw j;

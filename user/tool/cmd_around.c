@@ -134,7 +134,8 @@ static int run_around(struct cli *cli, int argc, char **argv)
 		}
 		jw_array_end(&cli->j);
 		jw_object_end(&cli->j);
-		return 0;
+		if (!cli->text)
+			return 0;
 	}
 	if (window)
 		say(cli, "fault-around window: %llu pages", (unsigned long long)window);

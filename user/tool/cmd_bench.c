@@ -714,7 +714,8 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 			jw_array_end(&cli->j);
 		}
 		jw_object_end(&cli->j);
-		return 0;
+		if (!cli->text)
+			return 0;
 	}
 	if (parts & PART_FAULTS)
 		say_kinds(cli, ks, nk, pages, repeat);

@@ -138,7 +138,8 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 		jw_string(&cli->j, "command", "faults");
 		jw_string(&cli->j, "device", cli->device);
 		jw_u64(&cli->j, "page_size", cli->page_size);
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "%llu pages of %s at offset %llu (%s backing): MAP_%s, %s, %s %ss",
 		    (unsigned long long)o.nr_pages, cli->device,
 		    (unsigned long long)o.offset, backing_name(o.backing),

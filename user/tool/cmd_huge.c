@@ -80,24 +80,25 @@ static int huge_run(struct cli *cli, struct mmdemo_dev *dev, void *at, struct hu
 	return 0;
 }
 
-static void report(struct cli *cli, const char *name, const struct huge_run *r)
+static void report_json(struct cli *cli, const char *name, const struct huge_run *r)
+{
+	jw_object_begin(&cli->j, name);
+	jw_u64(&cli->j, "address", r->addr);
+	jw_bool(&cli->j, "aligned_2mib", r->addr % HUGE_SIZE == 0);
+	jw_u64(&cli->j, "pages", MAP_SIZE / cli->page_size);
+	jw_u64(&cli->j, "device_faults", r->dev_faults);
+	jw_u64(&cli->j, "minflt", r->minflt);
+	if (r->frames_known)
+		jw_u64(&cli->j, "consecutive_2mib", (uint64_t)r->pieces);
+	else
+		jw_null(&cli->j, "consecutive_2mib");
+	jw_object_end(&cli->j);
+}
+
+static void report(struct cli *cli, const struct huge_run *r)
 {
 	size_t pages = MAP_SIZE / cli->page_size;
 
-	if (cli->json) {
-		jw_object_begin(&cli->j, name);
-		jw_u64(&cli->j, "address", r->addr);
-		jw_bool(&cli->j, "aligned_2mib", r->addr % HUGE_SIZE == 0);
-		jw_u64(&cli->j, "pages", pages);
-		jw_u64(&cli->j, "device_faults", r->dev_faults);
-		jw_u64(&cli->j, "minflt", r->minflt);
-		if (r->frames_known)
-			jw_u64(&cli->j, "consecutive_2mib", (uint64_t)r->pieces);
-		else
-			jw_null(&cli->j, "consecutive_2mib");
-		jw_object_end(&cli->j);
-		return;
-	}
 	say(cli, "  at %#lx (%s): read %zu pages, %llu device faults, %llu minor faults",
 	    (unsigned long)r->addr, r->addr % HUGE_SIZE ? "not 2 MiB-aligned" : "2 MiB-aligned",
 	    pages, (unsigned long long)r->dev_faults, (unsigned long long)r->minflt);
@@ -145,15 +146,16 @@ static int run_huge(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		jw_object_begin(&cli->j, NULL);
 		jw_string(&cli->j, "command", "huge");
-		report(cli, "aligned", &aligned);
-		report(cli, "misplaced", &off);
+		report_json(cli, "aligned", &aligned);
+		report_json(cli, "misplaced", &off);
 		jw_object_end(&cli->j);
-		return 0;
+		if (!cli->text)
+			return 0;
 	}
 	say(cli, "4 MiB of the device in huge mode, placed by mmap():");
-	report(cli, NULL, &aligned);
+	report(cli, &aligned);
 	say(cli, "the same 4 MiB placed 4 KiB off a 2 MiB boundary (MAP_FIXED):");
-	report(cli, NULL, &off);
+	report(cli, &off);
 	explain(cli, "Where a whole, aligned 2 MiB of the device lines up with 2 MiB of address");
 	explain(cli, "space, the driver's huge_fault maps it with one page-table entry (a PMD),");
 	explain(cli, "backed by one 2 MiB compound page: one fault for 512 pages.  Misplaced, the");

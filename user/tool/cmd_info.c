@@ -66,7 +66,8 @@ static int run_info(struct cli *cli, int argc, char **argv)
 		jw_bool(&cli->j, "vma_lock_faults", feat & MMDEMO_FEATURE_VMA_LOCK_FAULTS);
 		jw_stats(&cli->j, "stats", &st);
 		jw_object_end(&cli->j);
-		return 0;
+		if (!cli->text)
+			return 0;
 	}
 	say(cli, "versions         mmdemo %s, libmmdemo %s, module %s", v.tool, v.library,
 	    modver);

@@ -150,7 +150,8 @@ static int run_map(struct cli *cli, int argc, char **argv)
 			jw_bool(&cli->j, NULL, vec[i]);
 		jw_array_end(&cli->j);
 		jw_object_end(&cli->j);
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "%" PRIu64 " pages of %s from offset %" PRIu64 ", mapped at %p",
 		    nr, cli->device, offset, (void *)map);
 		for (size_t i = 0; i < nr; i += 64)

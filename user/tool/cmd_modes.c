@@ -150,7 +150,8 @@ static void report(struct cli *cli, const struct mode_result *m)
 			jw_u64(&cli->j, "private_write_minflt", m->private_minflt);
 		}
 		jw_object_end(&cli->j);
-		return;
+		if (!cli->text)
+			return;
 	}
 	if (m->private_err)
 		errno_name(m->private_err, priv, sizeof(priv));
@@ -180,7 +181,8 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 		jw_string(&cli->j, "command", "modes");
 		jw_u64(&cli->j, "pages", PAGES);
 		jw_array_begin(&cli->j, "modes");
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "%d pages mapped MAP_SHARED and read once, in each backing mode:", PAGES);
 		say(cli, "%-7s %-7s %10s %7s %9s %8s %-11s %-9s %s", "mode", "vmflags",
 		    "dev-faults", "minflt", "Rss", "mincore", "fork PTEs", "GUP", "MAP_PRIVATE");
@@ -196,7 +198,8 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 	if (cli->json) {
 		jw_array_end(&cli->j);
 		jw_object_end(&cli->j);
-	} else if (!err) {
+	}
+	if (cli->text && !err) {
 		explain(cli, "page: the core installs the page the driver returns; insert: the driver");
 		explain(cli, "installs it (VM_MIXEDMAP); pfn: the driver installs a bare PFN (VM_PFNMAP),");
 		explain(cli, "which Rss and get_user_pages cannot see (nor mincore before 7.x); eager:");

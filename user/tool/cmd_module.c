@@ -120,7 +120,8 @@ static int run_load(struct cli *cli, int argc, char **argv)
 		jw_string(&cli->j, "params", params);
 		jw_string(&cli->j, "state", st.state);
 		jw_object_end(&cli->j);
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "loaded %s%s%s: %s is ready", what, *params ? " with " : "",
 		    params, cli->device);
 	}
@@ -148,7 +149,8 @@ static int run_unload(struct cli *cli, int argc, char **argv)
 		jw_string(&cli->j, "command", "unload");
 		jw_bool(&cli->j, "unloaded", true);
 		jw_object_end(&cli->j);
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "unloaded mmdemo");
 	}
 	return 0;
@@ -220,7 +222,8 @@ static int run_status(struct cli *cli, int argc, char **argv)
 		}
 		jw_object_end(&cli->j);
 		jw_object_end(&cli->j);
-		return 0;
+		if (!cli->text)
+			return 0;
 	}
 	if (!st.loaded) {
 		say(cli, "module   mmdemo is not loaded (load it with 'sudo mmdemo load')");

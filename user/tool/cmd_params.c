@@ -42,7 +42,8 @@ static void result(struct demo *d, const char *key, const char *what,
 		jw_string(&d->cli->j, "tried", what);
 		jw_string(&d->cli->j, "answer", answer);
 		/* The caller adds details, then closes the object. */
-	} else {
+	}
+	if (d->cli->text) {
 		heading(d->cli, "%s", key);
 		say(d->cli, "  tried   %s", what);
 		say(d->cli, "  kernel  %s", answer);

@@ -174,7 +174,8 @@ static int run_prot(struct cli *cli, int argc, char **argv)
 		jw_object_begin(&cli->j, NULL);
 		jw_string(&cli->j, "command", "prot");
 		jw_array_begin(&cli->j, "cases");
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "%-20s %-26s %s", "case", "what the kernel did", "what was tried");
 	}
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -201,7 +202,8 @@ static int run_prot(struct cli *cli, int argc, char **argv)
 			else
 				jw_null(&cli->j, "errno");
 			jw_object_end(&cli->j);
-		} else {
+		}
+		if (cli->text) {
 			say(cli, "%-20s %s%-26s%s %s", cases[i].name,
 			    color(cli, o.ok ? C_GREEN : C_YELLOW), buf, color(cli, C_RESET),
 			    cases[i].what);

@@ -291,7 +291,8 @@ void share_report(struct cli *cli, const struct share_result *r)
 		jw_smaps(&cli->j, "smaps_with_child", &r->forked);
 		jw_smaps(&cli->j, "smaps_alone", &r->alone);
 		jw_object_end(&cli->j);
-		return;
+		if (!cli->text)
+			return;
 	}
 	heading(cli, "MAP_%s", r->private ? "PRIVATE" : "SHARED");
 	say(cli, "  %-7s %-6s %-24s %s", "who", "did", "text", "PFN (pagemap)");

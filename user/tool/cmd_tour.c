@@ -136,7 +136,8 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 		jw_string(&cli->j, "command", "tour");
 		jw_bool(&cli->j, "reset", !err);
 		jw_array_begin(&cli->j, "steps");
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "%sA tour of device mmap%s", color(cli, C_BOLD), color(cli, C_RESET));
 		if (err == -EBUSY)
 			explain(cli, "(the device is mapped by another process, so it was not reset:"
@@ -145,7 +146,7 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
 		const struct step *s = &steps[i];
 
-		if (!cli->json) {
+		if (cli->text) {
 			say(cli, "%s", "");
 			say(cli, "%s== %s ==%s", color(cli, C_BOLD), s->title, color(cli, C_RESET));
 			for (const char *const *t = s->text; *t; t++)
@@ -162,7 +163,8 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 		jw_array_end(&cli->j);
 		jw_u64(&cli->j, "failed_steps", (uint64_t)failed);
 		jw_object_end(&cli->j);
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "%s", "");
 		explain(cli, "That is device mmap: lazy pages, faults you can count, protections");
 		explain(cli, "the CPU enforces, and pages shared or copied.  Each step above is a");

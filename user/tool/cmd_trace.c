@@ -103,7 +103,8 @@ static void show_line(struct cli *cli, const char *line)
 		jw_string(&cli->j, "event", name);
 		jw_string(&cli->j, "fields", fields);
 		jw_object_end(&cli->j);
-		return;
+		if (!cli->text)
+			return;
 	}
 	r = strstr(fields, "result=");
 	if (r && sscanf(r, "result=%x", &result) == 1) {
@@ -171,7 +172,8 @@ static int run_trace(struct cli *cli, int argc, char **argv)
 		jw_string(&cli->j, "backing", backing_name(backing));
 		jw_u64(&cli->j, "pages", n);
 		jw_array_begin(&cli->j, "events");
-	} else {
+	}
+	if (cli->text) {
 		say(cli, "%llu pages, %s backing: read each, write the first, zap, read it again",
 		    (unsigned long long)n, backing_name(backing));
 	}

@@ -241,7 +241,8 @@ void faults_report(struct cli *cli, const struct faults_opts *o,
 
 	if (cli->json) {
 		report_json(cli, o, run);
-		return;
+		if (!cli->text)
+			return;
 	}
 	heading(cli, "pass 1: first touch of each page");
 	report_pass(cli, run, 0, show_touches);

@@ -8,6 +8,12 @@ void jw_init(struct jw *j, FILE *f)
 {
 	j->f = f;
 	j->depth = 0;
+	j->last = NULL;
+}
+
+struct json_object *jw_last(const struct jw *j)
+{
+	return j->last;
 }
 
 /* Adds @val under @key to the container being filled, which owns it then. */
@@ -16,10 +22,13 @@ static void add(struct jw *j, const char *key, struct json_object *val)
 	struct json_object *parent;
 
 	if (!j->depth) {	/* a bare top-level value */
-		fprintf(j->f, "%s\n", json_object_to_json_string_ext(val, JSON_C_TO_STRING_SPACED));
+		if (j->f)
+			fprintf(j->f, "%s\n", json_object_to_json_string_ext(val, JSON_C_TO_STRING_SPACED));
 		json_object_put(val);
+		j->last = NULL;
 		return;
 	}
+	j->last = val;
 	parent = j->open[j->depth - 1];
 	if (json_object_is_type(parent, json_type_array))
 		json_object_array_add(parent, val);
@@ -37,6 +46,7 @@ static void open_scope(struct jw *j, const char *key, struct json_object *c)
 	if (j->depth)
 		add(j, key, c);
 	j->open[j->depth++] = c;
+	j->last = c;
 }
 
 /* json-c prints an empty container over two lines; the tool never did. */
@@ -57,12 +67,17 @@ static void close_scope(struct jw *j)
 	if (json_object_is_type(c, json_type_array) ? !json_object_array_length(c) :
 	    !json_object_object_length(c))
 		json_object_set_serializer(c, print_empty, NULL, NULL);
+	j->last = c;
 	if (j->depth)
 		return;
-	fprintf(j->f, "%s\n", json_object_to_json_string_ext(c,
-		JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
-	fflush(j->f);
+	if (j->f) {
+		fprintf(j->f, "%s\n", json_object_to_json_string_ext(c,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			JSON_C_TO_STRING_NOSLASHESCAPE));
+		fflush(j->f);
+	}
 	json_object_put(c);
+	j->last = NULL;
 }
 
 void jw_object_begin(struct jw *j, const char *key)

@@ -17,12 +17,18 @@
 struct json_object;
 
 struct jw {
-	FILE *f;
+	FILE *f;		/* where a finished document goes; NULL: nowhere */
 	int depth;
 	struct json_object *open[JW_MAX_DEPTH];	/* the containers being filled */
+	struct json_object *last;	/* the value added last, while it lives */
 };
 
 void jw_init(struct jw *j, FILE *f);
+/*
+ * The value added last (a finished step's document, to draw from), owned
+ * by its container; NULL once a document is printed.
+ */
+struct json_object *jw_last(const struct jw *j);
 /* @key is NULL inside arrays and for the top-level value. */
 void jw_object_begin(struct jw *j, const char *key);
 void jw_object_end(struct jw *j);

@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {
 		.device = MMDEMO_DEV_PATH,
+		.text = true,
 		.page_size = (size_t)sysconf(_SC_PAGESIZE),
 	};
 	const struct cmd *cmd;
