@@ -58,8 +58,9 @@ echo "\$ mmdemo $cmd"
 # shellcheck disable=SC2086
 mmdemo $cmd
 rc=$?
-# A chart leaves the guest on the test console, line by line.
+# A chart or page leaves the guest on the test console, line by line.
 [ $rc -ne 0 ] || [ ! -f /tmp/bench.svg ] || sed 's/^/mmdemo-vm: svg /' /tmp/bench.svg
+[ $rc -ne 0 ] || [ ! -f /tmp/tour.html ] || sed 's/^/mmdemo-vm: html /' /tmp/tour.html
 end=$(cut -d' ' -f1 /proc/uptime)
 echo
 echo "(that took $(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }') s of this VM's time)"
@@ -84,6 +85,11 @@ boot() {
 	if grep -q '^mmdemo-vm: svg ' "$dir/tests.log"; then
 		sed -n 's/^mmdemo-vm: svg //p' "$dir/tests.log" | tr -d '\r' >"$out/bench.svg"
 		note "chart: $out/bench.svg"
+	fi
+	if grep -q '^mmdemo-vm: html ' "$dir/tests.log"; then
+		sed -n 's/^mmdemo-vm: html //p' "$dir/tests.log" | tr -d '\r' >"$out/tour.html"
+		"$here/tour-picture.sh" "$out/tour.html" "$out/sharing.svg"
+		note "the tour as a page: $out/tour.html (the README's picture: $out/sharing.svg)"
 	fi
 	return $rc
 }
@@ -120,7 +126,7 @@ args=${MMDEMO_BENCH_ARGS:-}
 if [ "$what" = shell ]; then
 	run_shell
 elif [ "$what" = tour ]; then
-	run_vm tour single "" tour
+	run_vm tour single "" "tour --html /tmp/tour.html"
 elif [ "$accel" = tcg ]; then
 	note "bench mode: repeatable: fault costs and throughput under single-threaded TCG" \
 		"with -icount shift=0,sleep=off (guest time counts instructions, 1 ns each)"

@@ -58,14 +58,31 @@ check() { # check NAME COND...
 # $out/cmd-N.  (The terminal's echo of the typed line holds the markers
 # in quotes, so it never matches them.)
 run() {
-	local n=$1
+	local n=$1 prev=$((n - 1))
 	shift
+	# Type only at a prompt, as a person does: the line editor may drop
+	# what arrives while it sets the terminal up.
+	if [ "$n" -eq 1 ]; then
+		wait_for '^mmdemo-vm:[^#]*# ' 120 || return 1
+	else
+		prompt_after "$prev" || return 1
+	fi
 	printf 'echo "@@begin %s"; %s; echo "@@end %s $?"\n' "$n" "$*" "$n" >&3
 	wait_for "^@@end $n [0-9]+$" "${WAIT:-120}" || return 1
 	text | sed -n "/^@@begin $n$/,/^@@end $n [0-9]*$/p" >"$out/cmd-$n"
 	grep -q "^@@end $n 0$" "$out/cmd-$n"
 }
 has() { grep -qE -- "$2" "$out/cmd-$1"; }
+# prompt_after N: waits for the prompt after command N's end marker.
+prompt_after() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		text | sed -n "/^@@end $1 [0-9]*\$/,\$p" | grep -q 'mmdemo-vm:[^#]*# ' && return 0
+		kill -0 $vm 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
 
 check "the shell starts, with the module loaded and the help printed" \
 	wait_for '^mmdemo-vm: shell ready' 600
@@ -117,6 +134,7 @@ run 17 tmux kill-server
 run 18 mmdemo watch -o 32M -n 64 --frames 2 -i 50 "|" grep -c "'^ *8192 '"
 check "watch without a terminal: frames one after another" has 18 '^2$'
 
+prompt_after 18
 echo exit >&3
 check "exit powers the VM off, module unloaded, console clean" eval 'wait $vm'
 check "the session said so" grep -q '(.* under .*; kernel console clean; logs in ' "$log"

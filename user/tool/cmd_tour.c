@@ -3,17 +3,34 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "cli.h"
+#include "html.h"
 
 static const char tour_help[] =
-"Usage: mmdemo tour [--json] [--device PATH]\n"
+"Usage: mmdemo tour [--html FILE] [--json] [--device PATH]\n"
 "\n"
 "A guided run through the other commands with short explanations in\n"
 "between: what a mapping is, page faults, copy-on-write, protections,\n"
 "sharing between processes, and the arguments of mmap().  Resets the\n"
-"device first when nothing maps it, so the numbers start from zero.\n";
+"device first when nothing maps it, so the numbers start from zero.\n"
+"\n"
+"  --html FILE   also write the tour as one self-contained HTML page: per\n"
+"                step the narration, the command's real output and\n"
+"                drawings made from the same measurements (this process's\n"
+"                address space, page grids, frames shared or copied, the\n"
+"                backing modes, 2 MiB entries); with --json, the JSON of\n"
+"                the same run goes to stdout, and each number drawn names\n"
+"                its place in it (data-json)\n";
+
+static const struct option options[] = {
+	{ "html", required_argument, NULL, 'H' },
+	CLI_COMMON_OPTIONS,
+	{ 0 }
+};
 
 struct step {
 	const char *title;
@@ -118,14 +135,98 @@ static int run_step(struct cli *cli, const struct step *s)
 	return s->cmd->run(cli, argc, argv);
 }
 
+/* html_capture()'s view of run_step(). */
+static int run_step_cb(struct cli *cli, void *arg)
+{
+	return run_step(cli, arg);
+}
+
+/*
+ * For the HTML page: this process's address space with 4 pages of the
+ * device mapped, from /proc/self/maps, and the mapping's VMA flags
+ * (smaps).  Measured after the steps, so that their counters are those
+ * the text tour shows.
+ */
+static void address_space(struct cli *cli)
+{
+	struct mmdemo_smaps sm = { 0 };
+	struct mmdemo_dev *dev;
+	char line[512], buf[32];
+	size_t len = 4 * cli->page_size;
+	void *map = NULL;
+	FILE *f;
+
+	if (mmdemo_dev_open(cli->device, O_RDONLY, &dev))
+		return;
+	if (mmdemo_map(dev, NULL, len, PROT_READ, MAP_SHARED, 0, &map)) {
+		mmdemo_dev_close(dev);
+		return;
+	}
+	mmdemo_smaps(0, map, &sm);
+	jw_object_begin(&cli->j, "address_space");
+	jw_addr(&cli->j, "device_start", map);
+	jw_addr(&cli->j, "device_end", (char *)map + len);
+	jw_string(&cli->j, "device_vmflags", sm.vmflags);
+	jw_array_begin(&cli->j, "maps");
+	f = fopen("/proc/self/maps", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long long start, end;
+		char perms[8], name[256] = "";
+
+		if (sscanf(line, "%llx-%llx %7s %*s %*s %*s %255[^\n]", &start, &end, perms,
+			   name) < 3)
+			continue;
+		jw_object_begin(&cli->j, NULL);
+		snprintf(buf, sizeof(buf), "%#llx", start);
+		jw_string(&cli->j, "start", buf);
+		snprintf(buf, sizeof(buf), "%#llx", end);
+		jw_string(&cli->j, "end", buf);
+		jw_string(&cli->j, "perms", perms);
+		jw_string(&cli->j, "name", name);
+		jw_object_end(&cli->j);
+	}
+	if (f)
+		fclose(f);
+	jw_array_end(&cli->j);
+	jw_object_end(&cli->j);
+	mmdemo_unmap(map, len);
+	mmdemo_dev_close(dev);
+}
+
+#define NR_STEPS (sizeof(steps) / sizeof(steps[0]))
+
 static int run_tour(struct cli *cli, int argc, char **argv)
 {
+	struct html_step pages[NR_STEPS] = { 0 };
+	bool json_out, page = false;
+	const char *html = NULL;
 	struct mmdemo_dev *dev;
 	int c, err, failed = 0;
 
-	c = cli_no_args(cli, &cmd_tour, argc, argv);
-	if (c >= 0)
-		return c;
+	while ((c = cli_getopt(cli, &cmd_tour, argc, argv, "hjD:", options)) != -1) {
+		if (c == 'H') {
+			html = optarg;
+			continue;
+		}
+		return c == 'h' ? 0 : EXIT_USAGE;
+	}
+	if (optind < argc)
+		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	json_out = cli->json;
+	if (html) {
+		/*
+		 * Each step prints its text, which the page shows, and builds
+		 * its JSON document, which the page draws: both from one run.
+		 * The document goes to stdout only with --json, and then the
+		 * text does not.
+		 */
+		page = true;
+		cli->json = true;
+		cli->color = cli->color && !json_out;
+		if (!json_out)
+			cli->j.f = NULL;
+		cli->text = !json_out;
+	}
 	if (cli_open(cli, O_RDWR, &dev))
 		return 1;
 	err = mmdemo_dev_reset(dev);
@@ -143,7 +244,7 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 			explain(cli, "(the device is mapped by another process, so it was not reset:"
 				" its counters include that process's work)");
 	}
-	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+	for (size_t i = 0; i < NR_STEPS; i++) {
 		const struct step *s = &steps[i];
 
 		if (cli->text) {
@@ -154,14 +255,49 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 			say(cli, "%s$ mmdemo %s%s", color(cli, C_GREEN), s->cmd->name, color(cli, C_RESET));
 		}
 		/* A step this kernel cannot do has said so; it is not a failure. */
-		c = run_step(cli, s);
+		if (page) {
+			struct html_step *p = &pages[i];
+			bool text = cli->text;
+
+			cli->text = true;
+			c = html_capture(cli, run_step_cb, (void *)s, &p->output, !json_out);
+			cli->text = text;
+			p->title = s->title;
+			p->text = s->text;
+			snprintf(p->cmdline, sizeof(p->cmdline), "mmdemo %s", s->cmd->name);
+			for (const char *const *a = s->args; *a; a++)
+				snprintf(p->cmdline + strlen(p->cmdline),
+					 sizeof(p->cmdline) - strlen(p->cmdline), " %s", *a);
+			p->doc = jw_last(&cli->j);
+			snprintf(p->path, sizeof(p->path), "steps.%zu", i);
+		} else {
+			c = run_step(cli, s);
+		}
 		if (c && c != EXIT_UNSUPPORTED)
 			failed++;
 	}
 	cli->cmd = "tour";
 	if (cli->json) {
 		jw_array_end(&cli->j);
+		if (page) {
+			address_space(cli);
+			pages[0].extra = jw_last(&cli->j);
+			snprintf(pages[0].extra_path, sizeof(pages[0].extra_path), "address_space");
+		}
 		jw_u64(&cli->j, "failed_steps", (uint64_t)failed);
+		if (page) {
+			err = html_write(html, "A tour of device mmap",
+					 "Every figure below was measured by this run of "
+					 "'mmdemo tour' on the kernel it ran on; each drawing is "
+					 "made from the same measurements as the text above it.",
+					 pages, NR_STEPS);
+			for (size_t i = 0; i < NR_STEPS; i++)
+				free(pages[i].output);
+			if (err) {
+				jw_object_end(&cli->j);
+				return cli_fail(cli, "%s: %s", html, strerror(-err));
+			}
+		}
 		jw_object_end(&cli->j);
 	}
 	if (cli->text) {
@@ -169,6 +305,8 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 		explain(cli, "That is device mmap: lazy pages, faults you can count, protections");
 		explain(cli, "the CPU enforces, and pages shared or copied.  Each step above is a");
 		explain(cli, "command of its own: see 'mmdemo --help' and mmdemo(1).");
+		if (page)
+			say(cli, "The tour as a page: %s", html);
 	}
 	return failed ? 1 : 0;
 }
@@ -178,4 +316,5 @@ const struct cmd cmd_tour = {
 	.run = run_tour,
 	.summary = "the narrated run through everything",
 	.help = tour_help,
+	.options = options,
 };
