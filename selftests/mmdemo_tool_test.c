@@ -865,4 +865,137 @@ TEST_F(tool, load_and_unload_through_libkmod)
 	ASSERT_EQ(0, tool(r, "load", ko, NULL)) TH_LOG("%s", r->err);
 }
 
+/* A whole file, NUL-terminated (malloc'ed), or NULL. */
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (!f)
+		return NULL;
+	m = open_memstream(&buf, &len);
+	for (int c; m && (c = fgetc(f)) != EOF;)
+		fputc(c, m);
+	if (m)
+		fclose(m);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Every number a page of mmdemo draws names its place in the JSON of the
+ * same run (data-json="steps.1.passes.0.device_faults" data-value="4"):
+ * each must be there with that very value, and every other text of a
+ * drawing must be a label (class="l").  The page must be self-contained:
+ * no script, nothing to fetch.  Returns how many numbers it checked.
+ */
+static int check_drawn_numbers(struct __test_metadata *_metadata, const char *page,
+			       const struct jv *json)
+{
+	const char *p = page;
+	int checked = 0;
+
+	EXPECT_EQ(NULL, strstr(page, "<script"));
+	EXPECT_EQ(NULL, strstr(page, " src="));
+	EXPECT_EQ(NULL, strstr(page, "<link"));
+	while ((p = strstr(p, "<text "))) {
+		char path[128], value[64];
+		const char *end = strchr(p, '>'), *dj;
+		const struct jv *v;
+
+		if (!end)
+			break;
+		dj = memmem(p, end - p, "data-json=", 10);
+		if (!dj || sscanf(dj, "data-json=\"%127[^\"]\" data-value=\"%63[^\"]\"", path,
+				  value) != 2) {
+			/* Not a measurement: then a label. */
+			EXPECT_TRUE(memmem(p, end - p, "class=\"l\"", 9) != NULL)
+				TH_LOG("a drawn text that is neither a label nor a measurement: %.80s", p);
+			p = end;
+			continue;
+		}
+		v = jv_get(json, path);
+		EXPECT_NE(NULL, v) TH_LOG("%s is drawn but not in the run's JSON", path);
+		/* What a reader sees says the same value, in decimal or hex. */
+		{
+			const char *close = strstr(end, "</text>");
+			char hex[32];
+
+			snprintf(hex, sizeof(hex), "%#llx", strtoull(value, NULL, 10));
+			EXPECT_TRUE(close && (memmem(end, close - end, value, strlen(value)) ||
+					      memmem(end, close - end, hex, strlen(hex))))
+				TH_LOG("%s: the text does not show %s", path, value);
+		}
+		if (v && jv_type(v) == json_type_string) {
+			EXPECT_STREQ(value, jv_str(v, NULL, "")) TH_LOG("%s", path);
+		} else if (v) {
+			EXPECT_EQ(strtoull(value, NULL, 10), jv_u64(v, NULL, ~0ULL)) TH_LOG("%s", path);
+		}
+		checked++;
+		p = end;
+	}
+	return checked;
+}
+
+TEST_F(tool, tour_page_draws_the_numbers_of_its_own_run)
+{
+	static const char path[] = "/tmp/mmdemo-tour-test.html";
+	struct run *r = self->r;
+	char *page;
+	int n;
+
+	unlink(path);
+	ASSERT_EQ(0, tool(r, "tour", "--html", path, "--json", NULL)) TH_LOG("%s", r->err);
+	ASSERT_NE(NULL, r->json) TH_LOG("stdout is not one JSON document");
+	page = slurp(path);
+	ASSERT_NE(NULL, page);
+	n = check_drawn_numbers(_metadata, page, r->json);
+	/* Faults, grids, frames, modes, around, huge: dozens of numbers. */
+	EXPECT_LE(40, n);
+	/* The address space drawing names the device's mapping of this run. */
+	EXPECT_NE(NULL, strstr(page, jv_str(r->json, "address_space.device_start", "none")));
+	/* Every drawing has a title and a text alternative it is labelled by. */
+	for (const char *p = page; (p = strstr(p, "<svg viewBox")); p++) {
+		char id[96], title[120], desc[120];
+		const char *a = strstr(p, "aria-labelledby=");
+
+		ASSERT_NE(NULL, a);
+		ASSERT_EQ(1, sscanf(a, "aria-labelledby=\"%95[^ \"]", id));
+		snprintf(title, sizeof(title), "<title id=\"%s\">", id);
+		snprintf(desc, sizeof(desc), "<desc id=\"%.*s-d\">", (int)strlen(id) - 2, id);
+		EXPECT_NE(NULL, strstr(p, title)) TH_LOG("%s", id);
+		EXPECT_NE(NULL, strstr(p, desc)) TH_LOG("%s", id);
+	}
+	free(page);
+	unlink(path);
+}
+
+TEST_F(tool, report_page_draws_the_numbers_of_its_own_run)
+{
+	static const char path[] = "/tmp/mmdemo-report-test.html";
+	struct run *r = self->r;
+	char *page;
+
+	unlink(path);
+	ASSERT_EQ(0, tool(r, "report", "--html", path, "--json", "faults", "-n", "6", "--write",
+			  NULL)) TH_LOG("%s", r->err);
+	ASSERT_NE(NULL, r->json);
+	EXPECT_EQ(6, jv_u64(r->json, "runs.0.passes.0.device_faults", 0));
+	page = slurp(path);
+	ASSERT_NE(NULL, page);
+	/* Two passes' fault totals: 6, then 0. */
+	EXPECT_EQ(2, check_drawn_numbers(_metadata, page, r->json));
+	EXPECT_NE(NULL, strstr(page, "data-json=\"runs.0.passes.0.device_faults\" data-value=\"6\""));
+	EXPECT_NE(NULL, strstr(page, "$ mmdemo faults -n 6 --write"));
+	free(page);
+	unlink(path);
+
+	/* Bad use: one clear line, status 2, no page. */
+	EXPECT_EQ(2, tool(r, "report", "--html", path, "watch", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "watch")) TH_LOG("%s", r->err);
+	EXPECT_EQ(-1, access(path, F_OK));
+}
+
 TEST_HARNESS_MAIN

@@ -107,6 +107,9 @@ void jw_smaps(struct jw *j, const char *key, const struct mmdemo_smaps *sm);
 /* The subcommands. */
 extern const struct cmd cmd_load, cmd_unload, cmd_status, cmd_info, cmd_faults,
 	cmd_prot, cmd_share, cmd_map, cmd_params, cmd_modes, cmd_around, cmd_huge,
-	cmd_trace, cmd_watch, cmd_bench, cmd_tour;
+	cmd_trace, cmd_watch, cmd_bench, cmd_tour, cmd_report;
+
+/* The subcommand of that name, or NULL. */
+const struct cmd *cli_find_cmd(const char *name);
 
 #endif

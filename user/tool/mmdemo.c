@@ -15,7 +15,7 @@
 static const struct cmd *const commands[] = {
 	&cmd_load, &cmd_unload, &cmd_status, &cmd_info, &cmd_faults,
 	&cmd_prot, &cmd_share, &cmd_map, &cmd_params, &cmd_modes, &cmd_around, &cmd_huge, &cmd_trace,
-	&cmd_watch, &cmd_bench, &cmd_tour,
+	&cmd_watch, &cmd_bench, &cmd_tour, &cmd_report,
 };
 #define NR_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -33,7 +33,7 @@ static void usage(FILE *f)
 	      "place to start.  See mmdemo(1).\n", f);
 }
 
-static const struct cmd *find(const char *name)
+const struct cmd *cli_find_cmd(const char *name)
 {
 	for (size_t i = 0; i < NR_COMMANDS; i++)
 		if (!strcmp(commands[i]->name, name))
@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		}
-		cmd = find(argv[2]);
+		cmd = cli_find_cmd(argv[2]);
 		if (!cmd) {
 			fprintf(stderr, "mmdemo: no command '%s'; see 'mmdemo --help'\n", argv[2]);
 			return EXIT_USAGE;
@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 		fputs(cmd->help, stdout);
 		return 0;
 	}
-	cmd = find(argv[1]);
+	cmd = cli_find_cmd(argv[1]);
 	if (!cmd) {
 		fprintf(stderr, "mmdemo: '%s' is not a command; see 'mmdemo --help'\n",
 			argv[1]);
