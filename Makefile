@@ -4,7 +4,8 @@
 #   make                   module for the running kernel (or KDIR=...), the
 #                          library and tool (build/user), the selftests
 #   make demo              boot a VM, load the module with 'mmdemo load' and
-#                          run 'mmdemo tour' there (start here)
+#                          run 'mmdemo tour' there (start here); writes the
+#                          tour as a page, build/tour/<kernel>/tour.html
 #   make shell             boot a VM with the module loaded and give a root
 #                          shell on this terminal: mmdemo, its manuals,
 #                          tmux, the selftests ('exit' powers it off)
@@ -15,6 +16,7 @@
 #   make check             install what is missing, lint, host unit tests, then
 #                          the selftests in a VM on every kernel in KERNELS,
 #                          then make shell driven by scripts/shell-test.sh,
+#                          then make demo's page in Chromium (browser-test.sh),
 #                          then make package-test
 #   make fuzz              only mmdemo_fuzz, on FUZZ_KERNEL (default debug-7.3),
 #                          for SECONDS (default 60) with SEED (default: new)
@@ -143,7 +145,7 @@ check: deps
 	$(MAKE) user
 	$(MAKE) -C user check
 	$(MAKE) selftests
-	scripts/check.sh --shell --packages $(KERNELS)
+	scripts/check.sh --shell --tour --packages $(KERNELS)
 
 fuzz: deps
 	$(MAKE) selftests

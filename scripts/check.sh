@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs the selftests in a VM for each kernel and sums the results.
 #
-#   check.sh [--shell] [--packages] [KERNEL...]
+#   check.sh [--shell] [--tour] [--packages] [KERNEL...]
 #
 # KERNEL is a Debian kernel release with image and headers installed
 # (6.12.117+deb12-amd64), or a kernel build-kernel.sh builds: 7.3,
@@ -11,7 +11,8 @@
 # which source it came from, build the module against its headers
 # (W=1, warnings are errors), build an initramfs, boot it, judge it.
 # --shell: then shell-test.sh (make shell driven through its terminal, and
-# mmdemo watch under tmux there); --packages: then package-test.sh
+# mmdemo watch under tmux there); --tour: then make demo's tour page in a
+# real browser (demo.sh, browser-test.sh); --packages: then package-test.sh
 # (install, DKMS, the Debian packages in a Debian guest); both counted
 # with the rest.
 # The last line is "N passed, M failed, K skipped" over all of it.
@@ -40,11 +41,12 @@ done
 seed=${MMDEMO_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 note "fuzz seed $seed (rerun with: make fuzz SEED=$seed)"
 [ -x "$tool" ] || die "$tool is missing: run 'make user' first"
-packages= shell=
+packages= shell= tour=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--packages) packages=1 ;;
 	--shell) shell=1 ;;
+	--tour) tour=1 ;;
 	*) break ;;
 	esac
 	shift
@@ -111,6 +113,23 @@ if [ -n "$shell" ]; then
 	total_fail=$((total_fail + f))
 	summary+=("make shell (typed commands, mmdemo watch under tmux): $p passed, $f failed")
 	[ "$f" -eq 0 ] || mapfile -t -O ${#summary[@]} summary < <(grep '^FAIL' "$build/shell-test/log" | sed 's/^/    /')
+fi
+
+# make demo's page of the tour, in headless Chromium at two widths.
+if [ -n "$tour" ]; then
+	p=0 f=1
+	tk=$(default_kernels | grep '^6\.12\.' | head -n 1)
+	if "$here/demo.sh" "$tk" >"$build/tour-demo.log" 2>&1; then
+		"$here/browser-test.sh" "$build/tour/$tk/tour.html" || true
+		read -r p f <"$build/tour/$tk/browser-result" || { p=0 f=1; }
+	else
+		echo "make demo failed: $build/tour-demo.log"; tail -n 20 "$build/tour-demo.log"
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+	summary+=("the tour's page in Chromium at 1280 and 390 px ($tk): $p passed, $f failed")
+	[ "$f" -eq 0 ] || [ ! -f "$build/tour/$tk/browser-test.log" ] ||
+		mapfile -t -O ${#summary[@]} summary < <(grep '^FAIL' "$build/tour/$tk/browser-test.log" | sed 's/^/    /')
 fi
 
 # The packages, install and DKMS: make package-test, counted with the rest.

@@ -17,6 +17,8 @@ pkgs=(
 	qemu-system-x86 busybox-static xz-utils zstd
 	# make shell: tmux in the guest, the manuals rendered for it (man, col)
 	tmux man-db groff-base bsdextrautils
+	# the tour's HTML page, opened as a reader would (browser-test.sh)
+	chromium fonts-dejavu-core
 	# the stock kernels to test on, with headers to build against
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64

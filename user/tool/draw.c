@@ -236,11 +236,11 @@ static int draw_share_one(FILE *f, const struct json_object *doc, const char *pa
 	snprintf(desc, sizeof(desc), "MAP_%s: a column per process (parent, forked child, exec'd "
 		 "program), a box per read or write in time order, and an arrow to the physical "
 		 "frame (PFN) it saw.", shared ? "SHARED" : "PRIVATE");
-	svg_begin(&s, f, path, which, 650, h, shared ? "MAP_SHARED: every process sees one frame" :
+	svg_begin(&s, f, path, which, 730, h, shared ? "MAP_SHARED: every process sees one frame" :
 		  "MAP_PRIVATE: a write gives the writer its own copy", desc);
 	for (int c = 0; c < 3; c++)
-		label(&s, 80 + c * 150, 18, "middle", columns[c]);
-	label(&s, 565, 18, "middle", "physical frame");
+		label(&s, 100 + c * 190, 18, "middle", columns[c]);
+	label(&s, 655, 18, "middle", "physical frame");
 	for (size_t i = 0; i < n; i++) {
 		char line[128], who[16], did[16];
 		int y = 28 + (int)i * 32, col = 0;
@@ -255,12 +255,12 @@ static int draw_share_one(FILE *f, const struct json_object *doc, const char *pa
 		snprintf(line, sizeof(line), "%s: %s", did, str(doc, key));
 		while (col < 2 && strcmp(columns[col], who))
 			col++;
-		fprintf(s.f, "<rect x=\"%d\" y=\"%d\" width=\"140\" height=\"24\" fill=\"#fff\" "
-			"stroke=\"#333\"/>\n", 10 + col * 150, y);
-		label(&s, 14 + col * 150, y + 16, "start", line);
+		fprintf(s.f, "<rect x=\"%d\" y=\"%d\" width=\"180\" height=\"24\" fill=\"#fff\" "
+			"stroke=\"#333\"/>\n", 10 + col * 190, y);
+		label(&s, 14 + col * 190, y + 16, "start", line);
 		snprintf(key, sizeof(key), "%s.observations.%zu.pfn", which, i);
 		if (!get(doc, key)) {
-			label(&s, 565, y + 16, "middle", "PFN hidden (root only)");
+			label(&s, 655, y + 16, "middle", "PFN hidden (root only)");
 			continue;
 		}
 		pfn = u64(doc, key);
@@ -270,12 +270,12 @@ static int draw_share_one(FILE *f, const struct json_object *doc, const char *pa
 			/* A frame's box, in the row it was first seen in. */
 			frame_row[nf] = i;
 			frames[nf++] = pfn;
-			fprintf(s.f, "<rect x=\"500\" y=\"%d\" width=\"130\" height=\"24\" "
+			fprintf(s.f, "<rect x=\"590\" y=\"%d\" width=\"130\" height=\"24\" "
 				"fill=\"#eee\" stroke=\"#333\" stroke-width=\"2\"/>\n", y);
-			number_hex(&s, 565, y + 16, path, key, pfn, "frame ");
+			number_hex(&s, 655, y + 16, path, key, pfn, "frame ");
 		}
-		fprintf(s.f, "<line x1=\"%d\" y1=\"%d\" x2=\"500\" y2=\"%d\" stroke=\"#333\" "
-			"marker-end=\"url(#arrow)\"/>\n", 150 + col * 150, y + 12,
+		fprintf(s.f, "<line x1=\"%d\" y1=\"%d\" x2=\"590\" y2=\"%d\" stroke=\"#333\" "
+			"marker-end=\"url(#arrow)\"/>\n", 190 + col * 190, y + 12,
 			28 + (int)frame_row[fi] * 32 + 12);
 	}
 	svg_end(&s, shared ? "MAP_SHARED: every arrow ends at the one frame of the device's page." :
