@@ -996,6 +996,12 @@ TEST_F(tool, report_page_draws_the_numbers_of_its_own_run)
 	EXPECT_EQ(2, tool(r, "report", "--html", path, "watch", NULL));
 	EXPECT_NE(NULL, strstr(r->err, "watch")) TH_LOG("%s", r->err);
 	EXPECT_EQ(-1, access(path, F_OK));
+	/* A page that cannot be written is said before the run, not after. */
+	EXPECT_EQ(1, tool(r, "report", "--html", "/no-such-dir/x.html", "faults", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "/no-such-dir/x.html: No such file")) TH_LOG("%s", r->err);
+	EXPECT_EQ(NULL, strstr(r->out, "pass 1")) TH_LOG("%s", r->out);
+	EXPECT_EQ(1, tool(r, "tour", "--html", "/no-such-dir/x.html", NULL));
+	EXPECT_EQ(NULL, strstr(r->out, "== 1.")) TH_LOG("%s", r->out);
 }
 
 TEST_HARNESS_MAIN

@@ -66,6 +66,9 @@ static int run_report(struct cli *cli, int argc, char **argv)
 	if (!r.cmd || r.cmd == &cmd_report || r.cmd == &cmd_watch || r.cmd == &cmd_tour)
 		return cli_usage(cli, "'%s' is not a command report can draw (tour has --html "
 				 "itself; watch is live)", argv[optind]);
+	err = html_can_write(html);
+	if (err)
+		return cli_fail(cli, "--html %s: %s", html, strerror(-err));
 	r.argc = argc - optind;
 	r.argv = argv + optind;
 

@@ -213,6 +213,8 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
 	json_out = cli->json;
+	if (html && (err = html_can_write(html)))
+		return cli_fail(cli, "--html %s: %s", html, strerror(-err));
 	if (html) {
 		/*
 		 * Each step prints its text, which the page shows, and builds

@@ -50,6 +50,16 @@ static void write_step(FILE *f, const struct html_step *s, size_t i)
 	fputs("</section>\n", f);
 }
 
+int html_can_write(const char *path)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f)
+		return -errno;
+	fclose(f);
+	return 0;
+}
+
 int html_write(const char *path, const char *title, const char *intro,
 	       const struct html_step *steps, size_t n)
 {

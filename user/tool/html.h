@@ -25,6 +25,9 @@ struct html_step {
 	char extra_path[32];
 };
 
+/* Whether @path can be written, before a run spends its time: 0 or -errno. */
+int html_can_write(const char *path);
+
 /* Writes the page to @path: 0 or a negative errno. */
 int html_write(const char *path, const char *title, const char *intro,
 	       const struct html_step *steps, size_t n);
