@@ -58,7 +58,9 @@ check() { # check NAME COND...
 # $out/cmd-N.  (The terminal's echo of the typed line holds the markers
 # in quotes, so it never matches them.)
 run() {
-	local n=$1 prev=$((n - 1))
+	local n=$1 prev
+
+	prev=$((n - 1))
 	shift
 	# Type only at a prompt, as a person does: the line editor may drop
 	# what arrives while it sets the terminal up.
@@ -133,8 +135,18 @@ check "watch -- CMD: its output and status are shown" \
 run 17 tmux kill-server
 run 18 mmdemo watch -o 32M -n 64 --frames 2 -i 50 "|" grep -c "'^ *8192 '"
 check "watch without a terminal: frames one after another" has 18 '^2$'
+# Colours on a terminal, none with NO_COLOR (the letters stay): the
+# screen with its escape sequences (capture-pane -e), colours counted.
+run 19 tmux new-session -d -s k -x 100 -y 40 "'mmdemo watch -o 32M -n 64'" ";" \
+	tmux new-session -d -s n -x 100 -y 40 "'NO_COLOR=1 mmdemo watch -o 32M -n 64'" ";" sleep 1 ";" \
+	echo colour "\$(tmux capture-pane -e -p -t k | grep -c \"\$(printf '\\033')\\[3[0-9]m\")" ";" \
+	echo nocolour "\$(tmux capture-pane -e -p -t n | grep -c \"\$(printf '\\033')\\[3[0-9]m\")" ";" \
+	tmux capture-pane -p -t n "|" grep "'^ *8192 '" ";" tmux kill-server
+check "watch: coloured on a terminal" has 19 '^colour [1-9]'
+check "watch: NO_COLOR leaves the letters and drops the colours" \
+	eval 'has 19 "^nocolour 0$" && has 19 "^ +8192 \[\.{16}w{8}\.{40}\]"'
 
-prompt_after 18
+prompt_after 19
 echo exit >&3
 check "exit powers the VM off, module unloaded, console clean" eval 'wait $vm'
 check "the session said so" grep -q '(.* under .*; kernel console clean; logs in ' "$log"
