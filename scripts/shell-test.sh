@@ -21,10 +21,11 @@ mkfifo "$fifo"
 passed=0 failed=0
 exec > >(tee "$out/log") 2>&1
 
-"$here/demo.sh" --shell "$@" <"$fifo" >"$log" 2>&1 &
+# A session of its own, so that a failed run can end qemu with the rest.
+setsid "$here/demo.sh" --shell "$@" <"$fifo" >"$log" 2>&1 &
 vm=$!
 exec 3>"$fifo"
-trap 'exec 3>&-; kill $vm 2>/dev/null; rm -f "$fifo"' EXIT
+trap 'exec 3>&-; kill -- -$vm 2>/dev/null; rm -f "$fifo"' EXIT
 
 # The session as text: no \r, no colours or other escape sequences.
 text() { tr -d '\r' <"$log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g'; }
