@@ -147,7 +147,13 @@ check "watch: coloured on a terminal" has 19 '^colour [1-9]'
 check "watch: NO_COLOR leaves the letters and drops the colours" \
 	eval 'has 19 "^nocolour 0$" && has 19 "^ +8192 \[\.{16}w{8}\.{40}\]"'
 
-prompt_after 19
+# Right on the serial console of make shell, the alternate screen and back.
+run 20 mmdemo watch -o 32M -n 64 --frames 3
+check "watch on the serial console itself" has 20 '^ +8192 \[\.{16}w{8}\.{40}\]'
+check "watch there enters the alternate screen and leaves it" \
+	eval 'grep -qF "$(printf "\033[?1049h")" "$log" && grep -qF "$(printf "\033[?1049l")" "$log"'
+
+prompt_after 20
 echo exit >&3
 check "exit powers the VM off, module unloaded, console clean" eval 'wait $vm'
 check "the session said so" grep -q '(.* under .*; kernel console clean; logs in ' "$log"

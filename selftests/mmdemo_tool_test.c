@@ -992,6 +992,16 @@ TEST_F(tool, report_page_draws_the_numbers_of_its_own_run)
 	free(page);
 	unlink(path);
 
+	/* Where bench ran, its chart: first-touch costs of every kind it measured. */
+	ASSERT_EQ(0, tool(r, "report", "--html", path, "--json", "bench", "--only", "faults",
+			  "-n", "16", "-r", "1", NULL)) TH_LOG("%s", r->err);
+	page = slurp(path);
+	ASSERT_NE(NULL, page);
+	EXPECT_LE(6, check_drawn_numbers(_metadata, page, r->json));
+	EXPECT_NE(NULL, strstr(page, "data-json=\"runs.0.kinds.0.first_touch_ns\""));
+	free(page);
+	unlink(path);
+
 	/* Bad use: one clear line, status 2, no page. */
 	EXPECT_EQ(2, tool(r, "report", "--html", path, "watch", NULL));
 	EXPECT_NE(NULL, strstr(r->err, "watch")) TH_LOG("%s", r->err);

@@ -83,7 +83,8 @@ static int run_report(struct cli *cli, int argc, char **argv)
 	jw_string(&cli->j, "command", "report");
 	jw_array_begin(&cli->j, "runs");
 	status = html_capture(cli, run_it, &r, &step.output, !json_out);
-	step.doc = jw_last(&cli->j);
+	if (jw_count(&cli->j))
+		step.doc = jw_last(&cli->j);
 	jw_array_end(&cli->j);
 	jw_u64(&cli->j, "status", (uint64_t)status);
 	step.title = r.cmd->summary;

@@ -259,6 +259,7 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 		/* A step this kernel cannot do has said so; it is not a failure. */
 		if (page) {
 			struct html_step *p = &pages[i];
+			size_t docs = jw_count(&cli->j);
 			bool text = cli->text;
 
 			cli->text = true;
@@ -270,8 +271,11 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 			for (const char *const *a = s->args; *a; a++)
 				snprintf(p->cmdline + strlen(p->cmdline),
 					 sizeof(p->cmdline) - strlen(p->cmdline), " %s", *a);
-			p->doc = jw_last(&cli->j);
-			snprintf(p->path, sizeof(p->path), "steps.%zu", i);
+			/* A step the kernel cannot do may leave no document. */
+			if (jw_count(&cli->j) > docs) {
+				p->doc = jw_last(&cli->j);
+				snprintf(p->path, sizeof(p->path), "steps.%zu", docs);
+			}
 		} else {
 			c = run_step(cli, s);
 		}

@@ -16,6 +16,15 @@ struct json_object *jw_last(const struct jw *j)
 	return j->last;
 }
 
+size_t jw_count(const struct jw *j)
+{
+	struct json_object *c = j->depth ? j->open[j->depth - 1] : NULL;
+
+	if (json_object_is_type(c, json_type_array))
+		return json_object_array_length(c);
+	return c ? (size_t)json_object_object_length(c) : 0;
+}
+
 /* Adds @val under @key to the container being filled, which owns it then. */
 static void add(struct jw *j, const char *key, struct json_object *val)
 {

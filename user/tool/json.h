@@ -9,6 +9,7 @@
 #define MMDEMO_JSON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -29,6 +30,8 @@ void jw_init(struct jw *j, FILE *f);
  * by its container; NULL once a document is printed.
  */
 struct json_object *jw_last(const struct jw *j);
+/* How many values the container being filled holds (0 at the top). */
+size_t jw_count(const struct jw *j);
 /* @key is NULL inside arrays and for the top-level value. */
 void jw_object_begin(struct jw *j, const char *key);
 void jw_object_end(struct jw *j);
