@@ -147,36 +147,37 @@ static void cell(struct svg *s, int x, int y, int size, char c)
 /* faults: the mapping's pages before the first pass, after it, and after the second. */
 static int draw_faults(FILE *f, const struct json_object *doc, const char *path)
 {
+	static const char *const names[] = { "before pass 1", "after pass 1", "after pass 2" };
 	uint64_t pages = u64(doc, "mapping.pages"), shown = pages > 64 ? 64 : pages;
-	char key[96], desc[256];
+	size_t n = json_object_array_length(get(doc, "passes.0.touches"));
 	int size = 18, x0 = 150, w = x0 + (int)shown * size + 20;
+	char key[96], desc[256], state[64];
+	struct svg s;
 
 	if (w < 400)
 		w = 400;	/* room for the line under the cells */
-	struct svg s;
-
-	snprintf(desc, sizeof(desc), "%" PRIu64 " pages, in three rows: none resident before "
-		 "pass 1; after pass 1 every touched page is resident, one device fault each; "
-		 "pass 2 faults no more.", pages);
+	snprintf(desc, sizeof(desc), "%" PRIu64 " pages, in three rows: which were resident "
+		 "(mincore) before the first pass, after it, and after the second.", pages);
 	svg_begin(&s, f, path, "faults", w, 3 * 44 + 20, "Pages resident before and after each pass",
 		  desc);
 	for (int row = 0; row < 3; row++) {
-		static const char *const names[] = { "before pass 1", "after pass 1", "after pass 2" };
-		int y = 10 + row * 44;
-		uint64_t n = json_object_array_length(get(doc, "passes.0.touches"));
+		int y = 10 + row * 44, pass = row ? row - 1 : 0;
 
-		label(&s, 10, y + 13, "start", names[row]);
-		for (uint64_t i = 0; i < shown; i++) {
-			bool res = false;
+		/* Each touch's own mincore reading, before it for row 0, after it else. */
+		memset(state, '.', sizeof(state));
+		for (size_t t = 0; t < n; t++) {
+			uint64_t page;
 
-			/* A page is resident after a pass if a touch left it so. */
-			for (uint64_t t = 0; t < n && row; t++) {
-				snprintf(key, sizeof(key), "passes.%d.touches.%" PRIu64, row - 1, t);
-				if (u64(doc, strcat(key, ".page")) == i)
-					res = true;
-			}
-			cell(&s, x0 + (int)i * size, y, size, res ? 'o' : '.');
+			snprintf(key, sizeof(key), "passes.%d.touches.%zu.page", pass, t);
+			page = u64(doc, key);
+			snprintf(key, sizeof(key), "passes.%d.touches.%zu.%s", pass, t,
+				 row ? "resident_after" : "resident_before");
+			if (page < shown && json_object_get_boolean(get(doc, key)))
+				state[page] = 'o';
 		}
+		label(&s, 10, y + 13, "start", names[row]);
+		for (uint64_t i = 0; i < shown; i++)
+			cell(&s, x0 + (int)i * size, y, size, state[i]);
 		if (row) {
 			snprintf(key, sizeof(key), "passes.%d.device_faults", row - 1);
 			number(&s, x0, y + size + 12, "start", path, key, u64(doc, key),
