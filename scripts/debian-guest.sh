@@ -18,8 +18,9 @@ mirror=${MMDEMO_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 # What a user's machine has before installing mmdemo's packages: an init
 # with udev, the kernel with its headers, and DKMS with its compiler.  The
 # guest has no network, so everything the packages depend on is here
-# (libkmod-dev and pkgconf for libmmdemo-dev and a program built with it).
-pkgs=systemd-sysv,udev,kmod,linux-image-amd64,linux-headers-amd64,dkms,gcc,make,libc6-dev,dpkg-dev,patch,libkmod2,libkmod-dev,pkgconf,e2fsprogs
+# (libkmod-dev and pkgconf for libmmdemo-dev and a program built with it;
+# libjson-c-dev for the tool built from source, libjson-c5 for the package).
+pkgs=systemd-sysv,udev,kmod,linux-image-amd64,linux-headers-amd64,dkms,gcc,make,libc6-dev,dpkg-dev,patch,libkmod2,libkmod-dev,libjson-c5,libjson-c-dev,pkgconf,e2fsprogs
 key=$(printf '%s\n' "$suite" "$pkgs" "guest v2" | sha256sum | cut -c1-12)
 dir=$MMDEMO_CACHE/debian-12
 if [ "$(cat "$dir/key" 2>/dev/null)" = "$key" ] && [ -s "$dir/rootfs.img" ]; then
