@@ -11,10 +11,14 @@ set -euo pipefail
 pkgs=(
 	# compilers and tools
 	gcc make libc6-dev pkg-config kmod
-	# the 32-bit selftest build that exercises compat_ioctl
-	gcc-multilib
+	# the 32-bit selftest build that exercises compat_ioctl: a cross
+	# compiler, as gcc-multilib conflicts with Debian's other cross compilers
+	gcc-i686-linux-gnu libc6-dev-i386-cross
 	# the VM: qemu, busybox for the initramfs, decompressors for extract-vmlinux
 	qemu-system-x86 busybox-static xz-utils zstd
+	# arm64 guests: qemu-system-aarch64, and the cross compiler and C
+	# library the module, the tool and the selftests are built with for them
+	qemu-system-arm gcc-aarch64-linux-gnu libc6-dev-arm64-cross
 	# make shell: tmux in the guest, the manuals rendered for it (man, col)
 	tmux man-db groff-base bsdextrautils
 	# the tour's HTML page, opened as a reader would (browser-test.sh)
