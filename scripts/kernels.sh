@@ -17,10 +17,28 @@ default_kernels() {
 }
 
 # Whether NAME is a kernel build-kernel.sh makes (7.3, debug, debug-6.12,
-# kcsan-7.3).
+# kcsan-7.3, arm64-64k-7.3).
 is_built_kernel() {
 	case $1 in
-	debug | debug-* | kcsan-* | "$NEWEST_SERIES") return 0 ;;
+	debug | debug-* | kcsan-* | arm64-64k-* | "$NEWEST_SERIES") return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
+# The architecture a kernel's guest runs: arm64 for arm64-* (Debian's
+# arm64 and arm64-16k images, the 64 KiB kernel we build), else x86_64.
+kernel_arch() {
+	case $1 in
+	arm64-*) echo arm64 ;;
+	*) echo x86_64 ;;
+	esac
+}
+
+# Debian's own arm64 kernels, which debian-arm64-kernel.sh fetches.
+is_debian_arm64_kernel() {
+	case $1 in
+	arm64-64k-*) return 1 ;;
+	arm64-*) return 0 ;;
 	*) return 1 ;;
 	esac
 }
@@ -31,6 +49,8 @@ kernel_origin() {
 
 	if is_built_kernel "$k"; then
 		echo "built in $2 from $(source_version "$(kernel_source "$(built_kernel_series "$k")")")"
+	elif is_debian_arm64_kernel "$k"; then
+		echo "Debian's $(cat "$(dirname "$2")/origin"), module built against $2"
 	else
 		echo "Debian's linux-image-$k $(dpkg-query -W -f='${Version}' "linux-image-$k" 2>/dev/null)"
 	fi
@@ -74,18 +94,30 @@ bootable_image() {
 	echo "$out"
 }
 
-# resolve_kernel NAME: sets kdir (build tree), image (what qemu boots) and
-# extra (kernel arguments) for a Debian release or a kernel we build.
+# resolve_kernel NAME: sets kdir (build tree), image (what qemu boots),
+# extra (kernel arguments) and brd_dir (where the kernel's brd.ko is, if
+# not in the host's /lib/modules) for a Debian release or a kernel we build.
 resolve_kernel() {
 	local k=$1
 
-	extra=
+	extra= brd_dir=
+	if is_debian_arm64_kernel "$k"; then
+		local dir
+		dir=$("$top/scripts/debian-arm64-kernel.sh" "$k") || exit 1
+		kdir=$dir/build image=$dir/Image brd_dir=$dir/modules/kernel/drivers/block
+		return
+	fi
 	if is_built_kernel "$k"; then
 		kdir=$("$top/scripts/build-kernel.sh" "$k") || exit 1
+		# brd is built in and sized here (one 1 MiB RAM disk, /dev/ram0).
+		extra="brd.rd_nr=1 brd.rd_size=1024"
+		if [ "$(kernel_arch "$k")" = arm64 ]; then
+			image=$kdir/arch/arm64/boot/Image
+			return
+		fi
 		image=$kdir/arch/x86/boot/bzImage
-		# Probing PCI through ACPI is slow under TCG; brd is built in
-		# and sized here (one 1 MiB RAM disk, /dev/ram0).
-		extra="pci=noacpi brd.rd_nr=1 brd.rd_size=1024"
+		# Probing PCI through ACPI is slow under TCG.
+		extra+=" pci=noacpi"
 		# KASAN reports must stop the run; KFENCE is sampled, not free.
 		case $k in debug*) extra+=" kasan.fault=panic kfence.sample_interval=10" ;; esac
 		return
@@ -101,7 +133,7 @@ resolve_kernel() {
 # does) against KDIR in OUT/kmod with W=1; any warning fails it (-Werror
 # for the compiler, the grep for modpost).
 build_module() {
-	local kdir=$1 out=$2 kmod=${MMDEMO_KMOD:-$top/kmod}
+	local kdir=$1 out=$2 kmod=${MMDEMO_KMOD:-$top/kmod} cross=()
 
 	# Sources copied with their times build incrementally, but objects of
 	# other sources (a mutant's) may look newer than ours, and those of
@@ -112,20 +144,24 @@ build_module() {
 	cp -p "$kmod"/*.[ch] "$kmod/Kbuild" "$kmod/Makefile" "$out/kmod/"
 	# Kbuild reads the project version from ../VERSION.
 	cp -p "$top/VERSION" "$out/"
+	# An arm64 tree (its .config says so) is built with the cross compiler.
+	grep -q '^CONFIG_ARM64=y' "$kdir/.config" 2>/dev/null &&
+		cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	note "$(basename "$out"): building the module (W=1, warnings are errors)"
 	if ! make -s -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
-		KCFLAGS=-Werror >"$out/kmod-build.log" 2>&1 ||
+		KCFLAGS=-Werror ${cross[@]+"${cross[@]}"} >"$out/kmod-build.log" 2>&1 ||
 		grep -qi 'warning' "$out/kmod-build.log"; then
 		cat "$out/kmod-build.log" >&2
 		return 1
 	fi
 }
 
-# module_tree OUT: OUT/modules/lib/modules/RELEASE/extra/mmdemo.ko (and
-# the kernel's brd) with the depmod indexes libkmod reads, so the guest
-# can load mmdemo by name.
+# module_tree OUT [BRD_DIR]: OUT/modules/lib/modules/RELEASE/extra/mmdemo.ko
+# (and the kernel's brd, from BRD_DIR, default the host's modules of
+# RELEASE) with the depmod indexes libkmod reads, so the guest can load
+# mmdemo by name.
 module_tree() {
-	local out=$1 ko=$1/kmod/mmdemo.ko release tree=$1/modules
+	local out=$1 ko=$1/kmod/mmdemo.ko release tree=$1/modules brd_dir
 
 	release=$(modinfo -F vermagic "$ko" | cut -d' ' -f1)
 	rm -rf "$tree"
@@ -134,10 +170,17 @@ module_tree() {
 	# brd, a RAM disk: the block device the O_DIRECT tests read and write,
 	# where the kernel has it as a module (Debian's do; the debug kernel
 	# has no block layer).
-	for f in /lib/modules/"$release"/kernel/drivers/block/brd.ko*; do
+	# Uncompressed: guest-init.sh loads it with busybox's insmod, which
+	# reads no .ko.xz.
+	brd_dir=${2:-/lib/modules/$release/kernel/drivers/block}
+	for f in "$brd_dir"/brd.ko*; do
 		[ -e "$f" ] || continue
 		mkdir -p "$tree/lib/modules/$release/kernel/drivers/block"
-		cp "$f" "$tree/lib/modules/$release/kernel/drivers/block/"
+		case $f in
+		*.xz) xz -dc "$f" ;;
+		*.zst) zstd -qdc "$f" ;;
+		*) cat "$f" ;;
+		esac >"$tree/lib/modules/$release/kernel/drivers/block/brd.ko"
 	done
 	# Empty lists of the kernel's own modules, which depmod expects.
 	touch "$tree/lib/modules/$release/"{modules.order,modules.builtin,modules.builtin.modinfo}

@@ -33,6 +33,7 @@ built_kernels() {
 }
 built_kernel_series() {
 	local name=${1#debug-}
+	name=${name#arm64-64k-}
 
 	case $1 in
 	debug) echo "$STABLE_SERIES" ;;
@@ -57,19 +58,23 @@ kernel_release() {
 
 # private_apt DIR TOOL ARGS...: apt-get or apt-cache with a sources list,
 # lists directory and cache of their own under DIR, so that the host's
-# /etc/apt and its package lists stay as they are.
+# /etc/apt and its package lists stay as they are.  DIR/arch, when
+# private_apt_update wrote one, names the one architecture DIR lists
+# (arm64 packages on this amd64 host).
 private_apt() {
-	local dir=$1 tool=$2
+	local dir=$1 tool=$2 arch=()
 	shift 2
+	[ ! -s "$dir/arch" ] ||
+		arch=(-o APT::Architecture="$(cat "$dir/arch")" -o APT::Architectures="$(cat "$dir/arch")")
 	"$tool" -q -o Dir::Etc::SourceList="$dir/sources.list" \
 		-o Dir::Etc::SourceParts=/dev/null \
 		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" \
-		-o Dir::State::status=/dev/null "$@"
+		-o Dir::State::status=/dev/null ${arch[@]+"${arch[@]}"} "$@"
 }
 
-# private_apt_update DIR SUITE [deb-src]: points DIR's sources list at
-# SUITE of $NEWEST_MIRROR (binary packages, or source packages too) and
-# fetches its lists.
+# private_apt_update DIR SUITE [deb-src] [ARCH]: points DIR's sources list
+# at SUITE of $NEWEST_MIRROR (binary packages, or source packages too; of
+# ARCH, default the host's) and fetches its lists.
 private_apt_update() {
 	local dir=$1 suite=$2 type
 
@@ -77,6 +82,7 @@ private_apt_update() {
 	for type in deb ${3:-}; do
 		echo "$type [signed-by=$DEBIAN_KEYRING] $NEWEST_MIRROR $suite main"
 	done >"$dir/sources.list"
+	if [ -n "${4:-}" ]; then echo "$4" >"$dir/arch"; else rm -f "$dir/arch"; fi
 	private_apt "$dir" apt-get update >"$dir/update.log" 2>&1 ||
 		{ cat "$dir/update.log" >&2; die "apt-get update of Debian $suite failed"; }
 }
