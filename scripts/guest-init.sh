@@ -3,9 +3,10 @@
 # module, report, and reset the machine (qemu runs with -no-reboot, so the
 # reset ends it).
 #
-# Kernel messages go to the console (ttyS0); everything this script and the
-# tests print goes to ttyS1, so the host can read test output without
-# kernel lines woven into it.  The host trusts only the markers below:
+# Kernel messages go to the console (ttyS0, ttyAMA0 on arm64); everything
+# this script and the tests print goes to ttyS1 (hvc0), so the host can read
+# test output without kernel lines woven into it.  The host trusts only the
+# markers below:
 #   mmdemo-vm: insmod ok|failed
 #   mmdemo-vm: test NAME exit N
 #   mmdemo-vm: kmemleak N suspects, M from mmdemo   (debug kernels)
@@ -21,7 +22,8 @@ mount -t tmpfs tmpfs /tmp 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null
 
-out=/dev/ttyS1
+# The host names the line on the kernel command line (vm-run.sh).
+out=/dev/${MMDEMO_TTY:-ttyS1}
 [ -c "$out" ] || out=/dev/console
 exec >"$out" 2>&1 </dev/null
 

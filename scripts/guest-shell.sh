@@ -5,7 +5,7 @@
 # qemu's stdio); when it ends, unload the module and let guest-init.sh
 # power the VM off.  The host passes its terminal's size as MMDEMO_ROWS
 # and MMDEMO_COLS (kernel arguments that become init's environment).
-tty=/dev/ttyS1
+tty=/dev/${MMDEMO_TTY:-ttyS1}
 [ -c "$tty" ] || tty=/dev/console
 
 echo '$ mmdemo load'

@@ -11,7 +11,10 @@
 # every test passed, rmmod worked and the console holds no kernel splat.
 # qemu's own exit status means nothing: it is 0 even after a guest panic.
 #
-# Environment: MMDEMO_ACCEL=kvm|tcg (default tcg; check.sh probes KVM),
+# Environment: MMDEMO_VM_ARCH=x86_64|arm64 (default x86_64: qemu's pc
+# with two 8250 serial lines; arm64: -M virt, its PL011 for the kernel's
+# console and a virtio console, hvc0, for the guest's own output, as virt
+# has one UART), MMDEMO_ACCEL=kvm|tcg (default tcg; check.sh probes KVM),
 # MMDEMO_VM_TIMEOUT seconds (default 600), MMDEMO_VM_SMP, MMDEMO_VM_MEM,
 # MMDEMO_TCG_THREAD=single|multi (default single, see below),
 # MMDEMO_ICOUNT=1 for guest time that counts instructions (TCG, single),
@@ -34,7 +37,22 @@ rm -f "$logdir/console.boot-failure.log"
 
 splat=$KERNEL_SPLAT
 
+vm_arch=${MMDEMO_VM_ARCH:-x86_64}
 cpu=max accel_opts=$accel
+case $vm_arch in
+x86_64)
+	qemu=qemu-system-x86_64 machine=() kconsole=ttyS0 gtty=ttyS1
+	karch="tsc=reliable"
+	;;
+arm64)
+	# -cpu max: of qemu's arm64 CPUs the one with every granule, 4, 16
+	# and 64 KiB; pauth-impdef: its pointer authentication with a cheap
+	# hash instead of QARMA, which under TCG costs more than all else.
+	qemu=qemu-system-aarch64 machine=(-M virt) kconsole=ttyAMA0 gtty=hvc0
+	cpu=max,pauth-impdef=on karch=
+	;;
+*) die "MMDEMO_VM_ARCH: x86_64 or arm64, not $vm_arch" ;;
+esac
 [ "$accel" = kvm ] && cpu=host
 # Multi-threaded TCG (qemu 7.2) lets one vCPU run a half-patched
 # instruction while another patches kernel text, as switching a
@@ -65,6 +83,15 @@ show() {
 # Milliseconds since qemu started, from bash's own clock.
 elapsed_ms() { local t=${EPOCHREALTIME/./}; echo $(((t - start) / 1000)); }
 
+# guest_line CHARDEV: the guest's own line (ttyS1 or hvc0) on CHARDEV;
+# appends to boot()'s qemu arguments.
+guest_line() {
+	case $vm_arch in
+	x86_64) qargs+=(-serial "chardev:$1") ;;
+	arm64) qargs+=(-device "virtconsole,chardev=$1") ;;
+	esac
+}
+
 # Boots once, streaming the guest's output until qemu ends or time runs out.
 boot() {
 	local qpid n
@@ -73,21 +100,26 @@ boot() {
 	# panic=-1 and -no-reboot: a panic or the guest's final reboot ends qemu.
 	# init_on_alloc=0: Debian's kernels zero every new page by default,
 	# which would hide a device that gives out pages it did not zero.
-	set -- -accel "$accel_opts" "${icount[@]}" -cpu "$cpu" -smp "${MMDEMO_VM_SMP:-2}" \
-		-m "${MMDEMO_VM_MEM:-1G}" -nodefaults -display none -no-reboot \
+	# MMDEMO_TTY tells guest-init.sh which line is the guest's own.
+	qargs=(${machine[@]+"${machine[@]}"} -accel "$accel_opts" ${icount[@]+"${icount[@]}"} -cpu "$cpu" \
+		-smp "${MMDEMO_VM_SMP:-2}" -m "${MMDEMO_VM_MEM:-1G}" -nodefaults -display none -no-reboot \
 		-kernel "$image" -initrd "$initramfs" \
-		-append "console=ttyS0 loglevel=5 panic=-1 tsc=reliable init_on_alloc=0 $extra" \
-		-serial "file:$console"
+		-append "console=$kconsole loglevel=5 panic=-1 $karch init_on_alloc=0 MMDEMO_TTY=$gtty $extra" \
+		-serial "file:$console")
+	[ "$vm_arch" = x86_64 ] || qargs+=(-device virtio-serial-pci)
 	if [ -n "$interactive" ]; then
 		# signal=off: Ctrl-C goes to the guest's foreground program,
 		# not to qemu; the monitor shares the line, as -serial
 		# mon:stdio does, so that Ctrl-A x still ends a hung guest.
 		# qemu puts a terminal in raw mode and back.  <&0: a job run
 		# with & would read /dev/null, as bash gives it without job control.
-		qemu-system-x86_64 "$@" -chardev "stdio,id=shell,mux=on,signal=off,logfile=$tests" \
-			-serial chardev:shell -mon chardev=shell <&0 2>"$qlog" &
+		qargs+=(-chardev "stdio,id=shell,mux=on,signal=off,logfile=$tests" -mon chardev=shell)
+		guest_line shell
+		"$qemu" "${qargs[@]}" <&0 2>"$qlog" &
 	else
-		qemu-system-x86_64 "$@" -serial "file:$tests" </dev/null >"$qlog" 2>&1 &
+		qargs+=(-chardev "file,id=out,path=$tests")
+		guest_line out
+		"$qemu" "${qargs[@]}" </dev/null >"$qlog" 2>&1 &
 	fi
 	qpid=$!
 	start=${EPOCHREALTIME/./} printed=0 first_test= timed_out=
