@@ -51,13 +51,19 @@
 
 #define DEV_PATH	"/dev/mmdemo"
 #define SIZE_PARAM	"/sys/module/mmdemo/parameters/size"
-#define SLICE_PAGES	1024	/* 4 MiB: two aligned 2 MiB pieces for huge mode */
+/*
+ * A worker's slice of the device: two aligned huge (PMD) pieces where the
+ * device has room for every worker's, so that huge mode maps whole ones
+ * now and then; else 4 MiB, and at least 128 pages.
+ */
+#define SLICE_BYTES	(4UL << 20)
+#define SLICE_MIN_PAGES	128
 #define MAX_WORKERS	16
 #define MAX_FDS		3
 #define MAX_MAPS	6
 #define LOG_LINES	12
 #define LOG_LEN		120
-#define HUGE_SIZE	(2UL << 20)
+#define ACCESS_MAX	512	/* bytes one load or store of a mapping moves at most */
 
 /* Shared by every process: the lock, the verdict, the logs, dirty bits. */
 struct world {
@@ -70,8 +76,6 @@ struct world {
 	char log[MAX_WORKERS][LOG_LINES][LOG_LEN];
 	/* Private copies past this device page were dropped by a shrink. */
 	size_t cut[MAX_WORKERS];
-	/* Pages written through a shared mapping since the last clean. */
-	uint8_t dirty[MAX_WORKERS * SLICE_PAGES];
 };
 
 struct map {
@@ -102,6 +106,11 @@ struct worker {
 static struct world *world;
 static uint8_t *model;		/* the device's bytes, slices 0..workers-1 */
 static size_t page_size, capacity_pages, used_pages;
+/* What a PMD entry maps (the kernel's hpage_pmd_size); pages per slice. */
+static size_t huge_size, slice_pages;
+static bool huge_pieces;	/* slices hold two aligned huge pieces */
+/* Pages written through a shared mapping since the last clean (shared). */
+static uint8_t *shared_dirty;
 static uint32_t features;
 static int workers;
 static struct timespec started;
@@ -254,7 +263,7 @@ static void access_map(struct worker *w, struct map *m, size_t i, size_t off,
 	volatile uint8_t *p = (volatile uint8_t *)m->addr + i * page_size + off;
 	sigjmp_buf jb;
 	uint8_t val = (uint8_t)next(w);
-	uint8_t buf[512];
+	uint8_t buf[ACCESS_MAX];
 
 	note(w, "%s map %p page %zu +%zu len %zu (%s)", write ? "store" : "load",
 	     m->addr, i, off, len, m->shared ? "shared" : "private");
@@ -283,7 +292,7 @@ static void access_map(struct worker *w, struct map *m, size_t i, size_t off,
 	if (m->shared) {
 		for (size_t k = 0; k < len; k++)
 			model_at(m->first + i)[off + k] = val + k;
-		world->dirty[m->first + i] = 1;
+		shared_dirty[m->first + i] = 1;
 		return;
 	}
 	if (!m->copied[i]) {
@@ -431,13 +440,13 @@ static void op_mmap(struct worker *w)
 		return;
 	shared = chance(w, 65);
 	prot = prots[pick(w, 4)];
-	first = w->first + pick(w, SLICE_PAGES);
-	pages = 1 + pick(w, w->first + SLICE_PAGES - first);
-	/* Whole 2 MiB pieces now and then, for huge mode. */
-	if (chance(w, 30)) {
-		first = w->first + pick(w, 2) * (HUGE_SIZE / page_size);
-		pages = (1 + pick(w, 2 - (first - w->first) / (HUGE_SIZE / page_size))) *
-			(HUGE_SIZE / page_size);
+	first = w->first + pick(w, slice_pages);
+	pages = 1 + pick(w, w->first + slice_pages - first);
+	/* Whole huge pieces now and then, for huge mode. */
+	if (huge_pieces && chance(w, 30)) {
+		first = w->first + pick(w, 2) * (huge_size / page_size);
+		pages = (1 + pick(w, 2 - (first - w->first) / (huge_size / page_size))) *
+			(huge_size / page_size);
 	}
 	off = (off_t)(first * page_size);
 	flags = shared ? MAP_SHARED : MAP_PRIVATE;
@@ -542,12 +551,12 @@ static void op_mremap(struct worker *w)
 		if (expect(w, got == MAP_FAILED ? -1 : 0, 0, "mremap shrink"))
 			trim(m, m->pages - n, false);
 		break;
-	default:	/* move into a reservation, 2 MiB-aligned or not */
+	default:	/* move into a reservation, PMD-aligned or not */
 		/* Other threads map too: the target stays ours until replaced. */
-		res = mmap(NULL, len + 2 * HUGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+		res = mmap(NULL, len + 2 * huge_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
 			   -1, 0);
 		MUST(w, res == MAP_FAILED ? -1 : 0, "mmap reservation");
-		to = (char *)(((uintptr_t)res + HUGE_SIZE - 1) & ~(HUGE_SIZE - 1));
+		to = (char *)(((uintptr_t)res + huge_size - 1) & ~(huge_size - 1));
 		if (chance(w, 50))
 			to += page_size * (1 + pick(w, 4));
 		note(w, "mremap move %p (%zu pages) to %p", m->addr, m->pages, (void *)to);
@@ -555,7 +564,7 @@ static void op_mremap(struct worker *w)
 		err = errno;
 		if (to > res)
 			munmap(res, to - res);
-		munmap(to + len, res + len + 2 * HUGE_SIZE - (to + len));
+		munmap(to + len, res + len + 2 * huge_size - (to + len));
 		errno = err;
 		if (!allowed(w, got == MAP_FAILED ? -1 : 0, errs, "mremap move"))
 			return;
@@ -728,7 +737,7 @@ static void op_msync(struct worker *w)
 		return;
 	/* MS_SYNC is fsync() of the range: its pages are clean now. */
 	if (!ret && (f & MS_SYNC) && m->shared)
-		memset(world->dirty + m->first, 0, m->pages);
+		memset(shared_dirty + m->first, 0, m->pages);
 }
 
 /*
@@ -748,7 +757,7 @@ static void check_dirty(struct worker *w, int fd, size_t first, size_t n)
 	if (ioctl(fd, MMDEMO_IOC_GET_DIRTY, d))
 		fail(w, "GET_DIRTY of pages %zu +%zu: %s", first, n, strerror(errno));
 	for (size_t i = 0; i < n && !failed(); i++)
-		if (world->dirty[first + i] && !d->dirty[i])
+		if (shared_dirty[first + i] && !d->dirty[i])
 			fail(w, "page %zu was written through a shared mapping but is not dirty",
 			     first + i);
 	free(d);
@@ -766,7 +775,7 @@ static void op_touch(struct worker *w)
 	for (int k = 0; k < 1 + (int)pick(w, 8) && !failed(); k++) {
 		i = pick(w, m->pages);
 		off = pick(w, page_size);
-		len = 1 + pick(w, page_size - off < 512 ? page_size - off : 512);
+		len = 1 + pick(w, page_size - off < ACCESS_MAX ? page_size - off : ACCESS_MAX);
 		access_map(w, m, i, off, len, write);
 	}
 	if (write && m->shared && some_fd(w) >= 0 && chance(w, 30)) {
@@ -779,7 +788,7 @@ static void op_file_io(struct worker *w)
 {
 	int slot = some_fd(w), fd;
 	size_t len = 1 + pick(w, 3 * page_size);
-	size_t off = w->first * page_size + pick(w, SLICE_PAGES * page_size - len);
+	size_t off = w->first * page_size + pick(w, slice_pages * page_size - len);
 	uint8_t *buf;
 	ssize_t got;
 
@@ -936,7 +945,7 @@ static void op_ioctl(struct worker *w)
 		unsigned long cmd = dirty ? MMDEMO_IOC_GET_DIRTY : MMDEMO_IOC_PAGE_FAULTS;
 		int want = 0;
 
-		first = w->first + pick(w, SLICE_PAGES - 64);
+		first = w->first + pick(w, slice_pages - 64);
 		n = 1 + pick(w, 64);
 		memset(&u, 0, sizeof(u));
 		switch (pick(w, 10)) {
@@ -953,7 +962,7 @@ static void op_ioctl(struct worker *w)
 		if (!expect(w, ioctl(fd, cmd, &u), want, dirty ? "GET_DIRTY" : "PAGE_FAULTS"))
 			break;
 		if (dirty && !want)
-			check_dirty(w, fd, w->first, SLICE_PAGES);
+			check_dirty(w, fd, w->first, slice_pages);
 		if (chance(w, 20))
 			expect(w, ioctl(fd, cmd, (void *)8), EFAULT, "a bad pointer");
 		break;
@@ -992,7 +1001,7 @@ static void zero_from(size_t dev_page)
 	if (dev_page >= used_pages)
 		return;
 	memset(model_at(dev_page), 0, (used_pages - dev_page) * page_size);
-	memset(world->dirty + dev_page, 0, used_pages - dev_page);
+	memset(shared_dirty + dev_page, 0, used_pages - dev_page);
 	for (int k = 0; k < workers; k++)
 		if (world->cut[k] > dev_page)
 			world->cut[k] = dev_page;
@@ -1084,7 +1093,7 @@ static void op_global(struct worker *w)
 			MUST(w, fdatasync(fd), "fdatasync");
 			break;
 		}
-		memset(world->dirty, 0, used_pages);
+		memset(shared_dirty, 0, used_pages);
 		d = calloc(1, sizeof(struct mmdemo_dirty) + used_pages);
 		if (!d) {
 			fail(w, "out of memory");
@@ -1152,7 +1161,7 @@ static void init_worker(struct worker *w, int id, uint64_t seed)
 	memset(w, 0, sizeof(*w));
 	w->id = id;
 	w->rng = seed ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(id + 1));
-	w->first = (size_t)id * SLICE_PAGES;
+	w->first = (size_t)id * slice_pages;
 	for (int k = 0; k < MAX_FDS; k++)
 		w->fd[k] = -1;
 	world->cut[id] = SIZE_MAX;
@@ -1236,7 +1245,7 @@ int main(int argc, char **argv)
 	pthread_rwlockattr_t attr;
 	unsigned long long total = 0;
 	pid_t pids[MAX_WORKERS];
-	uint64_t cap;
+	uint64_t cap, pmd;
 	uint32_t zero = 0;
 	struct sigaction sa = { .sa_handler = on_fault, .sa_flags = SA_NODEFER };
 
@@ -1274,15 +1283,29 @@ int main(int argc, char **argv)
 				   strerror(errno));
 	capacity_pages = cap / page_size;
 	workers = procs * threads;
-	if ((size_t)workers * SLICE_PAGES > capacity_pages)
+	/* Without THP there is no such file: a PMD maps a page of PTEs. */
+	if (read_u64("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", &pmd) || !pmd)
+		pmd = page_size / sizeof(uint64_t) * page_size;
+	huge_size = pmd;
+	slice_pages = 2 * huge_size / page_size;
+	huge_pieces = (size_t)workers * slice_pages <= capacity_pages;
+	if (!huge_pieces) {
+		slice_pages = SLICE_BYTES / page_size;
+		if (slice_pages < SLICE_MIN_PAGES)
+			slice_pages = SLICE_MIN_PAGES;
+		ksft_print_msg("no huge pieces: %d workers would need %zu MiB of device for two PMD entries each\n",
+			       workers, (size_t)workers * 2 * huge_size >> 20);
+	}
+	if ((size_t)workers * slice_pages > capacity_pages)
 		ksft_exit_skip("%d workers need %d MiB of device\n", workers,
-			       (int)(workers * SLICE_PAGES * page_size >> 20));
-	used_pages = (size_t)workers * SLICE_PAGES;
+			       (int)(workers * slice_pages * page_size >> 20));
+	used_pages = (size_t)workers * slice_pages;
 
 	world = mmap(NULL, sizeof(*world), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared_dirty = mmap(NULL, used_pages, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	model = mmap(NULL, used_pages * page_size, PROT_READ | PROT_WRITE,
 		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (world == MAP_FAILED || model == MAP_FAILED)
+	if (world == MAP_FAILED || model == MAP_FAILED || shared_dirty == MAP_FAILED)
 		ksft_exit_fail_msg("no memory for the model\n");
 	pthread_rwlockattr_init(&attr);
 	pthread_rwlockattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);

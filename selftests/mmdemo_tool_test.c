@@ -30,11 +30,12 @@
 #include "kselftest_harness.h"
 
 #define DEV_PATH	"/dev/mmdemo"
+#define ERR_MAX		4096	/* bytes of the tool's stderr kept */
 
 struct run {
 	int status;		/* exit status, or 128 + signal */
 	char out[1 << 18];	/* stdout */
-	char err[4096];		/* stderr */
+	char err[ERR_MAX];	/* stderr */
 	struct rusage ru;	/* of the tool's process */
 	struct jv *json;	/* stdout parsed, when it was JSON */
 };
@@ -147,8 +148,37 @@ static int page_faults(int fd, uint64_t first, uint32_t n, uint32_t *out)
 FIXTURE(tool) {
 	int fd;
 	size_t page_size;
+	size_t huge_size;	/* what a PMD entry maps: hpage_pmd_size */
 	struct run *r;
 };
+
+/* THP's PMD size, or what a PMD maps without THP: a page of entries. */
+static size_t pmd_size(size_t page_size)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
+	unsigned long long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v ? v : page_size / sizeof(uint64_t) * page_size;
+}
+
+/* The kernel's fault-around window in pages, or 0 without debugfs. */
+static size_t around_pages(size_t page_size)
+{
+	FILE *f = fopen("/sys/kernel/debug/fault_around_bytes", "re");
+	unsigned long long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v / page_size;
+}
 
 FIXTURE_SETUP(tool)
 {
@@ -160,6 +190,7 @@ FIXTURE_SETUP(tool)
 	if (self->fd < 0)
 		SKIP(return, DEV_PATH " is absent: load mmdemo.ko first");
 	self->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	self->huge_size = pmd_size(self->page_size);
 	self->r = calloc(1, sizeof(*self->r));
 	ASSERT_NE(NULL, self->r);
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESET));
@@ -366,7 +397,7 @@ TEST_F(tool, modes_report_what_each_backing_does)
 	EXPECT_STREQ("EINVAL", jv_str(m, "2.map_private", ""));
 	EXPECT_EQ(0, jv_u64(m, "3.device_faults", 99));
 	EXPECT_EQ(0, jv_u64(m, "3.minflt", 99));
-	EXPECT_EQ(16, jv_u64(m, "3.rss_kb", 0));
+	EXPECT_EQ(4 * self->page_size / 1024, jv_u64(m, "3.rss_kb", 0));
 	if (has_huge) {
 		__u32 feat = 0;
 		bool backed;
@@ -374,7 +405,7 @@ TEST_F(tool, modes_report_what_each_backing_does)
 		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_GET_FEATURES, &feat));
 		backed = feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED;
 		/*
-		 * 4 pages are less than 2 MiB: as page where huge entries are
+		 * 4 pages are less than a PMD: as page where huge entries are
 		 * page-backed, else as insert; VM_HUGEPAGE either way.
 		 */
 		EXPECT_STREQ("huge", jv_str(m, "4.backing", ""));
@@ -413,10 +444,12 @@ TEST_F(tool, around_fault_counts_are_the_devices)
 	}
 }
 
-TEST_F(tool, huge_takes_one_fault_per_2mib)
+TEST_F(tool, huge_takes_one_fault_per_pmd)
 {
 	struct run *r = self->r;
 	__u32 huge = MMDEMO_BACKING_HUGE;
+	const uint64_t pages = 2 * self->huge_size / self->page_size;
+	struct mmdemo_info info;
 
 	if (ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &huge)) {
 		ASSERT_EQ(EOPNOTSUPP, errno);
@@ -424,16 +457,47 @@ TEST_F(tool, huge_takes_one_fault_per_2mib)
 		EXPECT_NE(NULL, strstr(r->err, "6.12"));
 		return;
 	}
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &info));
+	/* 64 KiB pages: two PMD entries are 1 GiB, more than the device. */
+	if (info.size < 2 * self->huge_size) {
+		EXPECT_EQ(1, tool(r, "huge", NULL));
+		EXPECT_NE(NULL, strstr(r->err, "less than the two PMD entries")) TH_LOG("%s", r->err);
+		EXPECT_NE(NULL, strstr(r->err, "mmdemo load size=")) TH_LOG("%s", r->err);
+		return;
+	}
 	ASSERT_EQ(0, tool(r, "huge", "--json", NULL)) TH_LOG("%s", r->err);
-	EXPECT_TRUE(jv_bool(r->json, "aligned.aligned_2mib", false));
+	EXPECT_TRUE(jv_bool(r->json, "aligned.pmd_aligned", false));
+	EXPECT_EQ(pages, jv_u64(r->json, "aligned.pages", 0));
 	EXPECT_EQ(2, jv_u64(r->json, "aligned.device_faults", 0));
 	EXPECT_EQ(2, jv_u64(r->json, "aligned.minflt", 0));
-	EXPECT_EQ(2, jv_u64(r->json, "aligned.consecutive_2mib", 0));	/* root reads frames */
-	EXPECT_FALSE(jv_bool(r->json, "misplaced.aligned_2mib", true));
-	EXPECT_EQ(1024, jv_u64(r->json, "misplaced.device_faults", 0));
+	EXPECT_EQ(2, jv_u64(r->json, "aligned.consecutive_pieces", 0));	/* root reads frames */
+	EXPECT_FALSE(jv_bool(r->json, "misplaced.pmd_aligned", true));
+	EXPECT_EQ(pages, jv_u64(r->json, "misplaced.device_faults", 0));
 	/* The device's own count of the last run (the tool reset it first). */
-	EXPECT_EQ(1024, stats(self->fd).faults);
-	EXPECT_EQ(1024, stats(self->fd).pages_resident);
+	EXPECT_EQ(pages, stats(self->fd).faults);
+	EXPECT_EQ(pages, stats(self->fd).pages_resident);
+}
+
+/* A device smaller than two PMD entries: huge says so, and maps nothing. */
+TEST_F(tool, huge_says_when_the_device_is_too_small)
+{
+	struct run *r = self->r;
+	__u32 huge = MMDEMO_BACKING_HUGE;
+	struct mmdemo_info info;
+	uint64_t small;
+
+	if (ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &huge))
+		SKIP(return, "this kernel cannot do huge mode (6.12+ with THP)");
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &info));
+	small = 2 * self->huge_size - self->page_size;
+	if (small > info.size)
+		small = info.size;
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &small));
+	EXPECT_EQ(3, tool(r, "huge", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "less than the two PMD entries")) TH_LOG("%s", r->err);
+	EXPECT_EQ(0, stats(self->fd).faults);
+	EXPECT_EQ(0, stats(self->fd).pages_resident);
+	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &info.size));
 }
 
 /* Events named @name in a trace report. */
@@ -489,7 +553,7 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
 		n = fread(svg, 1, sizeof(svg) - 1, f);
 		fclose(f);
 		svg[n] = '\0';
-		EXPECT_NE(NULL, strstr(svg, ">anon 4k<"));
+		EXPECT_NE(NULL, strstr(svg, ">anon pages<"));
 		EXPECT_NE(NULL, strstr(svg, ">anon thp<"));
 		EXPECT_NE(NULL, strstr(svg, ">dev pfn<"));
 		EXPECT_NE(NULL, strstr(svg, "(1.000 faults/page)"));
@@ -504,8 +568,8 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
 	 * The first-touch baseline: anonymous 4 KiB pages (MADV_NOHUGEPAGE),
 	 * one fault per page; THP's row beside it.
 	 */
-	EXPECT_STREQ("anon 4k", jv_str(r->json, "first_touch_baseline", ""));
-	EXPECT_STREQ("anon 4k", jv_str(k, "0.kind", ""));
+	EXPECT_STREQ("anon pages", jv_str(r->json, "first_touch_baseline", ""));
+	EXPECT_STREQ("anon pages", jv_str(k, "0.kind", ""));
 	EXPECT_EQ(1000, jv_u64(k, "0.first_touch_faults_x1000", 0));
 	EXPECT_EQ(100, jv_u64(k, "0.first_vs_anon_x100", 0));
 	EXPECT_STREQ("anon thp", jv_str(k, "1.kind", ""));
@@ -526,19 +590,24 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
 	EXPECT_EQ(1000, jv_u64(k, "7.first_touch_faults_x1000", 0));
 	EXPECT_EQ(1000, jv_u64(k, "7.remap_faults_x1000", 0));
 	/*
-	 * Fault-around does nothing for writes, and maps a window of 16
-	 * resident pages per read fault: at most 1/8 fault per page even
-	 * with a mapping that does not start on a window.
+	 * Fault-around does nothing for writes, and maps a window of
+	 * resident pages per read fault (fault_around_bytes: 16 pages of
+	 * 4 KiB, 4 of 16 KiB): at most two faults per window's worth of
+	 * pages, even with a mapping that does not start on a window.
 	 */
 	EXPECT_STREQ("dev ins+ar", jv_str(k, "6.kind", ""));
 	EXPECT_EQ(1000, jv_u64(k, "6.first_touch_faults_x1000", 0));
-	EXPECT_GE(125, jv_u64(k, "6.reread_faults_x1000", 1000));
 	EXPECT_STREQ("dev pfn+ar", jv_str(k, "8.kind", ""));
-	EXPECT_GE(125, jv_u64(k, "8.reread_faults_x1000", 1000));
+	if (around_pages(self->page_size) > 1) {
+		EXPECT_GE(2000 / around_pages(self->page_size),
+			  jv_u64(k, "6.reread_faults_x1000", 1000));
+		EXPECT_GE(2000 / around_pages(self->page_size),
+			  jv_u64(k, "8.reread_faults_x1000", 1000));
+	}
 	/* Eager: no fault to install, one to notice the write. */
 	EXPECT_STREQ("dev eager", jv_str(k, "9.kind", ""));
 	EXPECT_EQ(1000, jv_u64(k, "9.first_touch_faults_x1000", 0));
-	/* 64 pages are less than 2 MiB: huge mode maps them 4 KiB at a time. */
+	/* 64 pages are less than a PMD: huge mode maps them a page at a time. */
 	EXPECT_STREQ("dev huge", jv_str(k, "10.kind", ""));
 	if (jv_bool(k, "10.supported", false))
 		EXPECT_EQ(1000, jv_u64(k, "10.first_touch_faults_x1000", 0));
@@ -556,7 +625,7 @@ TEST_F(tool, bench_fault_counts_are_what_each_mode_implies)
  */
 TEST_F(tool, bench_only_threads_has_its_controls_and_nothing_else)
 {
-	static const char *const kinds[] = { "anon 4k", "memfd", "dev page", "dev ins+ar" };
+	static const char *const kinds[] = { "anon pages", "memfd", "dev page", "dev ins+ar" };
 	struct run *r = self->r;
 	const struct jv *t;
 
@@ -624,7 +693,8 @@ TEST_F(tool, share_claims_match_what_other_processes_read)
 /* Runs @write or a read of page 0 in a child, on a mapping made here. */
 static int own_signal(int fd, int prot, bool write)
 {
-	char *p = mmap(NULL, 4096, prot, MAP_SHARED, fd, 0);
+	const size_t len = (size_t)sysconf(_SC_PAGESIZE);
+	char *p = mmap(NULL, len, prot, MAP_SHARED, fd, 0);
 	int st;
 	pid_t pid;
 
@@ -639,7 +709,7 @@ static int own_signal(int fd, int prot, bool write)
 		_exit(0);
 	}
 	waitpid(pid, &st, 0);
-	munmap(p, 4096);
+	munmap(p, len);
 	return WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 }
 
