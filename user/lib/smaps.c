@@ -7,6 +7,9 @@
 
 #include "libmmdemo.h"
 
+/* An smaps line is a key and a number, or a VMA header with a path. */
+#define SMAPS_LINE_MAX	512
+
 struct smaps_key {
 	const char *name;	/* with the colon, as smaps prints it */
 	size_t offset;
@@ -60,7 +63,7 @@ static void parse_field(const char *line, struct mmdemo_smaps *sm)
 
 int mmdemo_smaps_parse(FILE *f, uint64_t addr, struct mmdemo_smaps *sm)
 {
-	char line[512];
+	char line[SMAPS_LINE_MAX];
 	bool found = false;
 
 	memset(sm, 0, sizeof(*sm));

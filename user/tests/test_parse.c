@@ -16,11 +16,11 @@ static void test_sizes(void)
 {
 	uint64_t v;
 
-	CHECK(!parse_size("4096", &v) && v == 4096);
-	CHECK(!parse_size("0x1000", &v) && v == 4096);
-	CHECK(!parse_size("4k", &v) && v == 4096);
-	CHECK(!parse_size("4K", &v) && v == 4096);
-	CHECK(!parse_size("2M", &v) && v == 2 << 20);
+	CHECK(!parse_size("8192", &v) && v == 8192);
+	CHECK(!parse_size("0x2000", &v) && v == 8192);
+	CHECK(!parse_size("8k", &v) && v == 8192);
+	CHECK(!parse_size("8K", &v) && v == 8192);
+	CHECK(!parse_size("3M", &v) && v == 3 << 20);
 	CHECK(!parse_size("1G", &v) && v == 1 << 30);
 	CHECK(!parse_size("1KiB", &v) && v == 1024);
 	CHECK(!parse_size("3MB", &v) && v == 3 << 20);

@@ -84,6 +84,45 @@ static void vreport(struct cli *cli, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+size_t cli_huge_size(size_t page_size)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
+	unsigned long long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v ? (size_t)v : page_size / sizeof(uint64_t) * page_size;
+}
+
+uint64_t cli_fault_around_bytes(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/fault_around_bytes", "re");
+	unsigned long long v = 0;
+
+	if (f) {
+		if (fscanf(f, "%llu", &v) != 1)
+			v = 0;
+		fclose(f);
+	}
+	return v;
+}
+
+const char *cli_size(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	size_t u = 0;
+
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes && !(bytes & 1023)) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%llu %s", (unsigned long long)bytes, units[u]);
+	return buf;
+}
+
 int cli_fail(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;

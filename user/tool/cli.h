@@ -11,13 +11,17 @@
 #include "libmmdemo.h"
 #include "parse.h"
 
+/* The longest line of /proc, sysfs or tracefs text read in one piece. */
+#define CLI_LINE_MAX	512
+
 struct cli {
 	const char *cmd;	/* the subcommand being run */
 	const char *device;	/* --device, default MMDEMO_DEV_PATH */
 	bool json;		/* the JSON document is built (--json, --html) */
 	bool text;		/* text for people is printed (not with --json) */
 	bool color;		/* stdout is a terminal and NO_COLOR is unset */
-	size_t page_size;
+	size_t page_size;	/* the kernel's, sysconf(_SC_PAGESIZE) */
+	size_t huge_size;	/* what one PMD entry maps (cli_huge_size()) */
 	struct jw j;
 };
 
@@ -67,6 +71,24 @@ int cli_opt_pages(struct cli *cli, const char *arg, uint64_t max, uint64_t *page
 int cli_opt_offset(struct cli *cli, const char *arg, uint64_t *offset);
 int cli_opt_pattern(struct cli *cli, const char *opt, const char *arg,
 		    struct pattern *pattern);
+
+/*
+ * The kernel's PMD size, THP's hpage_pmd_size: 2 MiB with 4 KiB pages,
+ * 32 MiB with 16 KiB, 512 MiB with 64 KiB.  Without THP, what a PMD maps
+ * all the same: a page full of page-table entries.
+ */
+size_t cli_huge_size(size_t page_size);
+
+/*
+ * The kernel's fault-around window, /sys/kernel/debug/fault_around_bytes
+ * (64 KiB by default): 0 when debugfs is not there to say.
+ */
+uint64_t cli_fault_around_bytes(void);
+
+/* @bytes for people: "4 KiB", "2 MiB", "1 GiB" (the largest exact unit). */
+const char *cli_size(char *buf, size_t len, uint64_t bytes);
+/* The same in a buffer of its own, for one expression's arguments. */
+#define CLI_SIZE(bytes) cli_size((char[24]){ 0 }, 24, (bytes))
 
 /* "mmdemo CMD: message" on stderr; they return the exit status to use. */
 int cli_fail(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -85,9 +85,7 @@ static int run_around(struct cli *cli, int argc, char **argv)
 	uint64_t pages = 64, window = 0;
 	struct mmdemo_info info;
 	struct mmdemo_dev *dev;
-	char line[32];
 	int c, err;
-	FILE *f;
 
 	while ((c = cli_getopt(cli, &cmd_around, argc, argv, "n:hjD:", options)) != -1) {
 		if (c == 'n' && !cli_opt_pages(cli, optarg, 1 << 16, &pages))
@@ -109,12 +107,7 @@ static int run_around(struct cli *cli, int argc, char **argv)
 	mmdemo_dev_close(dev);
 	if (err)
 		return cli_fail(cli, "%s (is the device mapped by someone else?)", strerror(-err));
-	f = fopen("/sys/kernel/debug/fault_around_bytes", "r");
-	if (f) {
-		if (fgets(line, sizeof(line), f))
-			window = strtoull(line, NULL, 0) / cli->page_size;
-		fclose(f);
-	}
+	window = cli_fault_around_bytes() / cli->page_size;
 
 	if (cli->json) {
 		jw_object_begin(&cli->j, NULL);

@@ -22,7 +22,7 @@
 static const char bench_help[] =
 "Usage: mmdemo bench [-n PAGES] [-r REPEAT] [--only PARTS] [--svg FILE] [--json]\n"
 "\n"
-"faults: for anonymous memory (4 KiB pages, and transparent huge pages),\n"
+"faults: for anonymous memory (single pages, and transparent huge pages),\n"
 "memfd, /dev/zero and the device in each backing mode (with and without\n"
 "fault-around, and with MAP_POPULATE): the cost per page of mapping and\n"
 "first writing PAGES pages (default 1024), of mapping them again and\n"
@@ -30,13 +30,13 @@ static const char bench_help[] =
 "and reading them (re-read, where fault-around works), with minor faults\n"
 "per page.  Every kind is measured once per round, REPEAT rounds (default\n"
 "5); each figure is a median over the rounds, and each ratio the median of\n"
-"the rounds' ratios against anonymous 4 KiB pages (first touch:\n"
+"the rounds' ratios against anonymous single pages (first touch:\n"
 "MADV_NOHUGEPAGE, one fault per page, the floor) and memfd (re-map,\n"
 "re-read).\n"
 "throughput: read() against mmap()+memcpy of resident pages at 64 KiB,\n"
 "1 MiB and 16 MiB.\n"
 "threads: one thread against two faulting disjoint halves of new pages:\n"
-"anonymous 4 KiB pages and memfd (what the machine allows), page mode, and\n"
+"anonymous single pages and memfd (what the machine allows), page mode, and\n"
 "insert with fault-around.\n"
 "Resets the device before each device run: nothing else may map it.\n"
 "\n"
@@ -541,7 +541,7 @@ static void say_kinds(struct cli *cli, const struct bench_kind *ks, int nk, uint
 		      uint64_t repeat)
 {
 	say(cli, "%llu pages, %llu rounds of every kind; medians, and medians of each round's "
-	    "ratio to anon 4k (first) and memfd", (unsigned long long)pages,
+	    "ratio to anon pages (first) and memfd", (unsigned long long)pages,
 	    (unsigned long long)repeat);
 	say(cli, "%-12s %8s %6s %6s  %8s %6s %6s  %8s %6s %6s", "", "first", "", "",
 	    "re-map", "", "", "re-read", "", "");
@@ -564,13 +564,16 @@ static void say_kinds(struct cli *cli, const struct bench_kind *ks, int nk, uint
 		say(cli, "%-12s %8.0f %6.3f %6.2f  %s  %s", k->name, k->first_ns, k->first_faults,
 		    k->first_x, rm, rr);
 	}
-	explain(cli, "anon 4k: anonymous memory with MADV_NOHUGEPAGE, one fault per 4 KiB page: the");
-	explain(cli, "floor for a first touch, and what 'x anon' compares with.  anon thp: with");
-	explain(cli, "MADV_HUGEPAGE, one fault per 2 MiB where the kernel can (flt/pg says how often).");
+	explain(cli, "anon pages: anonymous memory with MADV_NOHUGEPAGE, one fault per %s page:",
+		CLI_SIZE(cli->page_size));
+	explain(cli, "the floor for a first touch, and what 'x anon' compares with.  anon thp: with");
+	explain(cli, "MADV_HUGEPAGE, one fault per %s where the kernel can (flt/pg says how often).",
+		CLI_SIZE(cli->huge_size));
 	explain(cli, "first: mmap() plus a write to every page; re-map: the same again with every");
 	explain(cli, "page still resident in the file or device; re-read: mapped again and read, where");
 	explain(cli, "fault-around (memfd, +ar) maps a window per fault.  Eager pays at mmap() time;");
-	explain(cli, "huge maps 2 MiB per fault where aligned (1 fault per 512 pages).  A first");
+	explain(cli, "huge maps %s per fault where aligned (1 fault per %zu pages).  A first",
+		CLI_SIZE(cli->huge_size), cli->huge_size / cli->page_size);
 	explain(cli, "write through a shared mapping is one fault in every mode: the device installs");
 	explain(cli, "a writable entry and notes the page dirty at once.  populate: MAP_POPULATE maps");
 	explain(cli, "every page at mmap() time, read-only in a shared mapping (the kernel's design),");
@@ -587,7 +590,7 @@ static void say_threads(struct cli *cli, const struct thread_kind *tks, int ntk,
 	for (int i = 0; i < ntk; i++)
 		say(cli, "%-12s %12.0f %12.0f %7.2fx", tks[i].k.name, tks[i].one, tks[i].two,
 		    tks[i].speedup);
-	explain(cli, "anon 4k and memfd are the controls: how far this machine lets two CPUs fault");
+	explain(cli, "anon pages and memfd are the controls: how far this machine lets two CPUs fault");
 	explain(cli, "at once.  Every device mode has a ->map_pages, so the kernel serves these");
 	explain(cli, "faults under each mapping's own lock (6.7+), not the process's mmap_lock: see");
 	explain(cli, "mmdemo info.  Under single-threaded TCG the vCPUs take turns: expect 1.00x.");
@@ -596,7 +599,7 @@ static void say_threads(struct cli *cli, const struct thread_kind *tks, int ntk,
 static int run_bench(struct cli *cli, int argc, char **argv)
 {
 	struct bench_kind ks[] = {
-		{ .name = "anon 4k", .kind = ANON, .advice = MADV_NOHUGEPAGE },
+		{ .name = "anon pages", .kind = ANON, .advice = MADV_NOHUGEPAGE },
 		{ .name = "anon thp", .kind = ANON, .advice = MADV_HUGEPAGE },
 		{ .name = "memfd", .kind = MEMFD },
 		{ .name = "/dev/zero", .kind = ZERO },
@@ -619,7 +622,7 @@ static int run_bench(struct cli *cli, int argc, char **argv)
 	struct throughput tp[3];
 	struct mmdemo_info info;
 	struct thread_kind tks[NR_THREAD_KINDS] = {
-		{ .k = { .name = "anon 4k", .kind = ANON, .advice = MADV_NOHUGEPAGE } },
+		{ .k = { .name = "anon pages", .kind = ANON, .advice = MADV_NOHUGEPAGE } },
 		{ .k = { .name = "memfd", .kind = MEMFD } },
 		{ .k = { .name = "dev page", .kind = DEVICE, .backing = MMDEMO_BACKING_PAGE } },
 		{ .k = { .name = "dev ins+ar", .kind = DEVICE,

@@ -10,10 +10,12 @@
 static const char info_help[] =
 "Usage: mmdemo info [--json] [--device PATH]\n"
 "\n"
-"Show the device's size, page size and interface version; how the\n"
+"Show the device's size, page size and interface version; what follows\n"
+"from the kernel's page size: what one huge (PMD) entry maps and how many\n"
+"pages that is, and the bytes and pages of a fault-around window; how the\n"
 "running kernel lets the module map it: the file operation mmap() calls\n"
 "(mmap_prepare since 7.1, mmap before), whether huge mode works (6.12+\n"
-"with THP) and whether its 2 MiB entries are page-backed (6.15+), and\n"
+"with THP) and whether its PMD entries are page-backed (6.15+), and\n"
 "whether faults run under the per-VMA lock (6.7+); and its statistics\n"
 "since load or the last reset: faults served, pages allocated and\n"
 "resident, live VMAs and mmap() calls.  First, the versions of this tool,\n"
@@ -28,6 +30,7 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	const char *hook, *huge;
 	struct versions v;
 	char modver[96];
+	uint64_t around;
 	int c, err;
 
 	c = cli_no_args(cli, &cmd_info, argc, argv);
@@ -45,6 +48,7 @@ static int run_info(struct cli *cli, int argc, char **argv)
 		return cli_fail(cli, "ioctl: %s", strerror(-err));
 	versions_get(&v);
 	versions_module(&v, modver, sizeof(modver));
+	around = cli_fault_around_bytes();
 	hook = feat & MMDEMO_FEATURE_MMAP_PREPARE ? "mmap_prepare" : "mmap";
 	huge = !(feat & MMDEMO_FEATURE_HUGE) ? "unavailable" :
 	       feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ? "page-backed" : "pfn";
@@ -59,6 +63,15 @@ static int run_info(struct cli *cli, int argc, char **argv)
 		jw_u64(&cli->j, "size", info.size);
 		jw_u64(&cli->j, "page_size", info.page_size);
 		jw_u64(&cli->j, "pages", info.size / info.page_size);
+		jw_u64(&cli->j, "huge_entry_size", cli->huge_size);
+		jw_u64(&cli->j, "pages_per_huge_entry", cli->huge_size / info.page_size);
+		if (around) {
+			jw_u64(&cli->j, "fault_around_bytes", around);
+			jw_u64(&cli->j, "fault_around_pages", around / info.page_size);
+		} else {
+			jw_null(&cli->j, "fault_around_bytes");
+			jw_null(&cli->j, "fault_around_pages");
+		}
 		jw_u64(&cli->j, "api_version", info.version);
 		jw_string(&cli->j, "mmap_hook", hook);
 		jw_bool(&cli->j, "huge_mode", feat & MMDEMO_FEATURE_HUGE);
@@ -75,12 +88,21 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	say(cli, "size             %llu kB (%llu pages of %u bytes)",
 	    (unsigned long long)info.size / 1024,
 	    (unsigned long long)(info.size / info.page_size), info.page_size);
+	say(cli, "page size        %s: every fault, PTE and Rss step is one of these",
+	    CLI_SIZE(info.page_size));
+	say(cli, "huge entry       %s: one PMD entry maps %zu pages", CLI_SIZE(cli->huge_size),
+	    cli->huge_size / info.page_size);
+	if (around)
+		say(cli, "fault-around     %s: one read fault may map %llu resident pages",
+		    CLI_SIZE(around), (unsigned long long)(around / info.page_size));
+	else
+		say(cli, "fault-around     unknown (needs debugfs: fault_around_bytes)");
 	say(cli, "interface        version %u", info.version);
 	say(cli, "mmap hook        f_op->%s()", hook);
 	say(cli, "huge mode        %s%s", huge, !(feat & MMDEMO_FEATURE_HUGE) ?
 	    " (needs Linux 6.12+ and THP)" : feat & MMDEMO_FEATURE_HUGE_PAGE_BACKED ?
-	    ": 2 MiB entries map a folio (Rss, rmap, get_user_pages)" :
-	    ": 2 MiB entries are PFN entries (not in Rss nor the rmap)");
+	    ": its PMD entries map a folio (Rss, rmap, get_user_pages)" :
+	    ": its PMD entries are PFN entries (not in Rss nor the rmap)");
 	say(cli, "fault lock       %s", feat & MMDEMO_FEATURE_VMA_LOCK_FAULTS ?
 	    "the VMA's own lock" : "the process's mmap_lock");
 	say(cli, "faults served    %llu", (unsigned long long)st.faults);

@@ -204,7 +204,7 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 		explain(cli, "installs it (VM_MIXEDMAP); pfn: the driver installs a bare PFN (VM_PFNMAP),");
 		explain(cli, "which Rss and get_user_pages cannot see (nor mincore before 7.x); eager:");
 		explain(cli, "mmap() installs everything, so touching costs nothing; huge: for a mapping");
-		explain(cli, "this small, as page where its 2 MiB entries are page-backed (6.15+), else");
+		explain(cli, "this small, as page where its PMD entries are page-backed (6.15+), else");
 		explain(cli, "as insert (see mmdemo huge).  fork copies the PTEs the core could not");
 		explain(cli, "rebuild by itself.");
 	}

@@ -13,6 +13,9 @@
 
 #include "cli.h"
 
+/* The module parameters given on the command line, joined. */
+#define PARAMS_MAX	512
+
 static const char load_help[] =
 "Usage: mmdemo load [PATH|NAME] [PARAM=VALUE...] [--json]\n"
 "\n"
@@ -75,7 +78,7 @@ static int fail_not_found(struct cli *cli, const char *what)
 
 static int run_load(struct cli *cli, int argc, char **argv)
 {
-	char params[512] = "", pathbuf[PATH_MAX + 32];
+	char params[PARAMS_MAX] = "", pathbuf[PATH_MAX + 32];
 	struct mmdemo_module_state st;
 	struct mmdemo_kmod *kmod;
 	const char *what = NULL;

@@ -213,37 +213,53 @@ static void demo_fd_one(struct demo *d, bool anon)
 static void demo_hugetlb(struct demo *d)
 {
 	char buf[200], ans[128], name[32];
-	void *p = mmap(NULL, 2 << 20, PROT_READ, MAP_SHARED | MAP_HUGETLB, d->fd, 0);
+	size_t len = d->cli->huge_size;
+	void *p = mmap(NULL, len, PROT_READ, MAP_SHARED | MAP_HUGETLB, d->fd, 0);
 	int err = errno;
+	char what[96];
 
 	snprintf(buf, sizeof(buf), "%s%s", mmap_answer(p, err, ans, sizeof(ans)),
 		 p == MAP_FAILED && err == EINVAL ?
 		 ": MAP_HUGETLB asks for the hugetlbfs pool, which only anonymous "
 		 "memory and hugetlbfs files can use" : "");
-	result(d, "flags (MAP_HUGETLB)", "mmap 2 MiB of the device with MAP_SHARED|MAP_HUGETLB", buf);
+	snprintf(what, sizeof(what), "mmap %s (a PMD's worth) of the device with MAP_SHARED|MAP_HUGETLB",
+		 CLI_SIZE(len));
+	result(d, "flags (MAP_HUGETLB)", what, buf);
 	if (d->cli->json)
 		jw_string(&d->cli->j, "errno", p == MAP_FAILED ? errno_name(err, name, sizeof(name)) : "");
 	result_end(d);
 	if (p != MAP_FAILED)
-		munmap(p, 2 << 20);
+		munmap(p, len);
 }
 
 static void demo_page_size(struct demo *d)
 {
 	struct mmdemo_smaps sm = { 0 };
-	char buf[160];
+	uint64_t around = cli_fault_around_bytes();
+	char buf[400], win[80] = "fault-around window unknown (no debugfs)";
 	void *p = mmap(NULL, d->ps, PROT_READ, MAP_SHARED, d->fd, 0);
 
 	if (p != MAP_FAILED)
 		mmdemo_smaps(0, p, &sm);
+	if (around)
+		snprintf(win, sizeof(win), "a fault-around window is %s = %llu pages",
+			 CLI_SIZE(around), (unsigned long long)(around / d->ps));
+	/* What follows from it: the size of a huge entry, of a window. */
 	snprintf(buf, sizeof(buf), "sysconf(_SC_PAGESIZE) %zu bytes; smaps KernelPageSize %"
-		 PRIu64 " kB, MMUPageSize %" PRIu64 " kB", d->ps, sm.kernel_page_size,
-		 sm.mmu_page_size);
+		 PRIu64 " kB, MMUPageSize %" PRIu64 " kB; so a huge (PMD) entry maps %s = %zu "
+		 "pages and %s", d->ps, sm.kernel_page_size, sm.mmu_page_size,
+		 CLI_SIZE(d->cli->huge_size), d->cli->huge_size / d->ps, win);
 	result(d, "page size", "ask the C library and the kernel", buf);
 	if (d->cli->json) {
 		jw_u64(&d->cli->j, "page_size", d->ps);
 		jw_u64(&d->cli->j, "kernel_page_size_kb", sm.kernel_page_size);
 		jw_u64(&d->cli->j, "mmu_page_size_kb", sm.mmu_page_size);
+		jw_u64(&d->cli->j, "huge_entry_size", d->cli->huge_size);
+		jw_u64(&d->cli->j, "pages_per_huge_entry", d->cli->huge_size / d->ps);
+		if (around)
+			jw_u64(&d->cli->j, "fault_around_bytes", around);
+		else
+			jw_null(&d->cli->j, "fault_around_bytes");
 	}
 	result_end(d);
 	if (p != MAP_FAILED)

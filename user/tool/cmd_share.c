@@ -119,7 +119,8 @@ static int exec_peek(struct cli *cli, uint64_t offset, bool private,
 		return -EIO;
 	o->who = "exec";
 	o->action = text ? "write" : "read";
-	snprintf(o->text, sizeof(o->text), "%s", line[0]);
+	/* The child printed at most TEXT_LEN - 1 bytes of text. */
+	snprintf(o->text, sizeof(o->text), "%.*s", TEXT_LEN - 1, line[0]);
 	o->pfn = strtoull(line[1], NULL, 10);
 	return 0;
 }

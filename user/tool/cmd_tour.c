@@ -22,7 +22,7 @@ static const char tour_help[] =
 "                step the narration, the command's real output and\n"
 "                drawings made from the same measurements (this process's\n"
 "                address space, page grids, frames shared or copied, the\n"
-"                backing modes, 2 MiB entries); with --json, the JSON of\n"
+"                backing modes, huge entries); with --json, the JSON of\n"
 "                the same run goes to stdout, and each number drawn names\n"
 "                its place in it (data-json)\n";
 
@@ -85,7 +85,7 @@ static const struct step steps[] = {
 	{ "8. Ways for a driver to back a mapping",
 	  LINES("So far the driver handed each page to the kernel on demand.  It can",
 		"also install pages itself, install bare page frame numbers, fill",
-		"the whole mapping at mmap() time, or map 2 MiB at once.  The same",
+		"the whole mapping at mmap() time, or map {huge} at once.  The same",
 		"four pages, each way:"),
 	  &cmd_modes, LINES(NULL) },
 	{ "9. Who wrote what",
@@ -102,9 +102,12 @@ static const struct step steps[] = {
 		"with:"),
 	  &cmd_around, LINES(NULL) },
 	{ "11. Huge pages",
-	  LINES("With 2 MiB pages one fault maps 512 pages, if the mapping lines up",
-		"with the device's 2 MiB pieces; mmap() places it so.  Placed 4 KiB",
-		"off, the same memory takes a fault per page."),
+	  LINES("With {page} pages a huge (PMD) entry maps {huge}: one fault maps",
+		"{huge_pages} pages, if the mapping lines up with the device's {huge}",
+		"pieces; mmap() places it so.  Placed a page off, the same memory takes",
+		"a fault per page.  Every size here follows from the page size: with",
+		"pages four or sixteen times larger (arm64's 16 and 64 KiB), a PMD",
+		"maps sixteen or 256 times more."),
 	  &cmd_huge, LINES(NULL) },
 	{ "12. mmap() and mmap_prepare()",
 	  LINES("How does the driver hear of your mmap()?  Up to Linux 7.0 the kernel",
@@ -120,6 +123,57 @@ static const struct step steps[] = {
 		"mmdemo counts a mapping.  Which one this kernel calls:"),
 	  &cmd_info, LINES(NULL) },
 };
+
+/* A step's lines with this kernel's sizes put in (sized()). */
+#define TEXT_LINES	16
+#define TEXT_LEN	128
+struct sized_text {
+	char line[TEXT_LINES][TEXT_LEN];
+	const char *lines[TEXT_LINES + 1];
+};
+
+/*
+ * @text with {page}, {huge} and {huge_pages} replaced by the page size,
+ * what a PMD entry maps, and how many pages that is, on this kernel.
+ */
+static const char *const *sized(struct cli *cli, const char *const *text, struct sized_text *out)
+{
+	char page[24], huge[24], pages[24];
+	const struct { const char *key, *val; } keys[] = {
+		{ "{page}", cli_size(page, sizeof(page), cli->page_size) },
+		{ "{huge}", cli_size(huge, sizeof(huge), cli->huge_size) },
+		{ "{huge_pages}", pages },
+	};
+	size_t n = 0;
+
+	snprintf(pages, sizeof(pages), "%zu", cli->huge_size / cli->page_size);
+	for (; text[n] && n < TEXT_LINES; n++) {
+		char *o = out->line[n], *end = o + TEXT_LEN - 1;
+		const char *t = text[n];
+
+		while (*t && o < end) {
+			size_t k = 0, l;
+
+			while (k < sizeof(keys) / sizeof(keys[0]) &&
+			       strncmp(t, keys[k].key, strlen(keys[k].key)))
+				k++;
+			if (k == sizeof(keys) / sizeof(keys[0])) {
+				*o++ = *t++;
+				continue;
+			}
+			l = strlen(keys[k].val);
+			if (l > (size_t)(end - o))
+				l = end - o;
+			memcpy(o, keys[k].val, l);
+			o += l;
+			t += strlen(keys[k].key);
+		}
+		*o = 0;
+		out->lines[n] = out->line[n];
+	}
+	out->lines[n] = NULL;
+	return out->lines;
+}
 
 static int run_step(struct cli *cli, const struct step *s)
 {
@@ -151,7 +205,7 @@ static void address_space(struct cli *cli)
 {
 	struct mmdemo_smaps sm = { 0 };
 	struct mmdemo_dev *dev;
-	char line[512], buf[32];
+	char line[CLI_LINE_MAX], buf[32];
 	size_t len = 4 * cli->page_size;
 	void *map = NULL;
 	FILE *f;
@@ -198,6 +252,7 @@ static void address_space(struct cli *cli)
 static int run_tour(struct cli *cli, int argc, char **argv)
 {
 	struct html_step pages[NR_STEPS] = { 0 };
+	static struct sized_text texts[NR_STEPS];
 	bool json_out, page = false;
 	const char *html = NULL;
 	struct mmdemo_dev *dev;
@@ -248,11 +303,12 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 	}
 	for (size_t i = 0; i < NR_STEPS; i++) {
 		const struct step *s = &steps[i];
+		const char *const *lines = sized(cli, s->text, &texts[i]);
 
 		if (cli->text) {
 			say(cli, "%s", "");
 			say(cli, "%s== %s ==%s", color(cli, C_BOLD), s->title, color(cli, C_RESET));
-			for (const char *const *t = s->text; *t; t++)
+			for (const char *const *t = lines; *t; t++)
 				explain(cli, "%s", *t);
 			say(cli, "%s$ mmdemo %s%s", color(cli, C_GREEN), s->cmd->name, color(cli, C_RESET));
 		}
@@ -266,7 +322,7 @@ static int run_tour(struct cli *cli, int argc, char **argv)
 			c = html_capture(cli, run_step_cb, (void *)s, &p->output, !json_out);
 			cli->text = text;
 			p->title = s->title;
-			p->text = s->text;
+			p->text = lines;
 			snprintf(p->cmdline, sizeof(p->cmdline), "mmdemo %s", s->cmd->name);
 			for (const char *const *a = s->args; *a; a++)
 				snprintf(p->cmdline + strlen(p->cmdline),

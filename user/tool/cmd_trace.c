@@ -121,7 +121,7 @@ static int run_trace(struct cli *cli, int argc, char **argv)
 	uint32_t backing = MMDEMO_BACKING_PAGE;
 	struct mmdemo_dev *dev;
 	const char *dir;
-	char path[128], line[512], *p;
+	char path[128], line[CLI_LINE_MAX], *p;
 	FILE *f;
 	int c, err;
 

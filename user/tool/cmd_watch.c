@@ -18,6 +18,9 @@
 #include <unistd.h>
 
 #include "cli.h"
+
+/* What one read() of the event stream takes at most. */
+#define TAIL_READ_MAX	4096
 #include "grid.h"
 #include "parse.h"
 
@@ -143,7 +146,7 @@ static void tail_push(struct tail *t, const char *line)
 /* Reads what there is; returns false at the end of the stream. */
 static bool tail_read(struct tail *t)
 {
-	char buf[4096];
+	char buf[TAIL_READ_MAX];
 	ssize_t n = read(t->fd, buf, sizeof(buf));
 
 	if (n < 0)

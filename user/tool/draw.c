@@ -384,15 +384,41 @@ static int draw_around(FILE *f, const struct json_object *doc, const char *path)
 	return 1;
 }
 
-/* huge: one 2 MiB entry against 512 page-table entries for the same memory. */
+/* "4 KiB", "32 MiB": @bytes in the largest unit that divides it. */
+static const char *size_name(char *buf, size_t len, uint64_t bytes)
+{
+	static const char *const units[] = { "bytes", "KiB", "MiB", "GiB", "TiB" };
+	size_t u = 0;
+
+	while (u + 1 < sizeof(units) / sizeof(units[0]) && bytes && !(bytes & 1023)) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%" PRIu64 " %s", bytes, units[u]);
+	return buf;
+}
+
+/*
+ * huge: one PMD entry against the page-table entries for the same memory,
+ * in the sizes of the kernel the document was measured on.
+ */
 static int draw_huge(FILE *f, const struct json_object *doc, const char *path)
 {
+	uint64_t page = u64(doc, "page_size"), huge = u64(doc, "huge_entry_size");
+	char ps[24], hs[24], title[96], desc[320], text[96];
 	struct svg s;
 
-	svg_begin(&s, f, path, "huge", 620, 150, "One 2 MiB entry against 512 PTEs",
-		  "The same 4 MiB read twice: placed on 2 MiB boundaries it takes one fault and "
-		  "one page-table entry per 2 MiB; placed 4 KiB off, one per page.");
-	label(&s, 10, 20, "start", "2 MiB-aligned:");
+	if (!page || !huge)
+		return 0;
+	size_name(ps, sizeof(ps), page);
+	size_name(hs, sizeof(hs), huge);
+	snprintf(title, sizeof(title), "One %s entry against %" PRIu64 " PTEs", hs, huge / page);
+	snprintf(desc, sizeof(desc), "The same two PMD entries' worth read twice: placed on %s "
+		 "boundaries it takes one fault and one page-table entry per %s; placed %s off, "
+		 "one per page.", hs, hs, ps);
+	svg_begin(&s, f, path, "huge", 620, 150, title, desc);
+	snprintf(text, sizeof(text), "%s-aligned:", hs);
+	label(&s, 10, 20, "start", text);
 	for (int i = 0; i < 2; i++)
 		fprintf(s.f, "<rect x=\"%d\" y=\"28\" width=\"256\" height=\"24\" fill=\"#fff\" "
 			"stroke=\"#333\" stroke-width=\"2\"/>\n", 40 + i * 270);
@@ -401,8 +427,9 @@ static int draw_huge(FILE *f, const struct json_object *doc, const char *path)
 	number(&s, 40, 68, "start", path, "aligned.device_faults", u64(doc, "aligned.device_faults"),
 	       "", " device faults for ");
 	number(&s, 240, 68, "start", path, "aligned.pages", u64(doc, "aligned.pages"), "", " pages");
-	label(&s, 10, 90, "start", "placed 4 KiB off:");
-	/* 512 entries of half a pixel each: a grey band of thin lines. */
+	snprintf(text, sizeof(text), "placed %s off:", ps);
+	label(&s, 10, 90, "start", text);
+	/* A PTE each, drawn as 256 thin lines across the width: a grey band. */
 	fputs("<g stroke=\"#333\" stroke-width=\"0.3\">\n", s.f);
 	for (int i = 0; i <= 1024; i += 4)
 		fprintf(s.f, "<line x1=\"%.1f\" y1=\"98\" x2=\"%.1f\" y2=\"122\"/>\n",
@@ -410,7 +437,9 @@ static int draw_huge(FILE *f, const struct json_object *doc, const char *path)
 	fputs("</g>\n", s.f);
 	number(&s, 40, 140, "start", path, "misplaced.device_faults",
 	       u64(doc, "misplaced.device_faults"), "", " device faults, one PTE each");
-	svg_end(&s, "A PMD entry maps 512 pages at once; misplaced, every page needs its own PTE.");
+	snprintf(desc, sizeof(desc), "A PMD entry maps %" PRIu64 " pages at once; misplaced, "
+		 "every page needs its own PTE.", huge / page);
+	svg_end(&s, desc);
 	return 1;
 }
 
@@ -488,14 +517,13 @@ int draw_address_space(FILE *f, const struct json_object *doc, const char *path)
 	svg_begin(&s, f, path, "address-space", x0 + w + 40, 150,
 		  "This process's address space, to scale on a log axis",
 		  "Every mapping of /proc/self/maps as a tick on a log-2 axis of addresses, from "
-		  "4 KiB to 256 TiB; the device's mapping is the tall, labelled one.");
+		  "2^12 to 2^48 bytes; the device's mapping is the tall, labelled one.");
 	for (int e = 12; e <= 48; e += 6) {
-		static const char *const names[] = { "4 KiB", "256 KiB", "16 MiB", "1 GiB",
-						     "64 GiB", "4 TiB", "256 TiB" };
 		int x = (int)log_x(1ULL << e, x0, w);
+		char name[24];
 
 		fprintf(s.f, "<line x1=\"%d\" y1=\"96\" x2=\"%d\" y2=\"102\" stroke=\"#333\"/>\n", x, x);
-		label(&s, x, 116, "middle", names[(e - 12) / 6]);
+		label(&s, x, 116, "middle", size_name(name, sizeof(name), 1ULL << e));
 	}
 	fprintf(s.f, "<line x1=\"%d\" y1=\"96\" x2=\"%d\" y2=\"96\" stroke=\"#333\"/>\n", x0, x0 + w);
 	for (size_t i = 0; i < n; i++) {

@@ -52,6 +52,7 @@ int main(int argc, char **argv)
 	const char *nc = getenv("NO_COLOR");
 	char prog[32];
 
+	cli.huge_size = cli_huge_size(cli.page_size);
 	cli.color = isatty(STDOUT_FILENO) && !(nc && *nc);
 	if (argc < 2) {
 		usage(stderr);
