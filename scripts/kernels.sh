@@ -14,6 +14,9 @@ default_kernels() {
 		done
 	done
 	built_kernels
+	# Debian's arm64 kernel with 16 KiB pages ("arm64-7.3", its 4 KiB
+	# one, runs on request).
+	echo "arm64-16k-$NEWEST_SERIES"
 }
 
 # Whether NAME is a kernel build-kernel.sh makes (7.3, debug, debug-6.12,

@@ -3,11 +3,14 @@
 # Static checks of the module: checkpatch.pl --strict, sparse (C=2) and a
 # W=1 build with warnings as errors against each given kernel's headers,
 # the plain out-of-tree build (make -C KDIR M=kmod) against each, and the
-# rule that kernel-version guards live only in kmod/mmdemo_compat.h.
+# rule that kernel-version guards live only in kmod/mmdemo_compat.h, no
+# bare page size anywhere (page-size-lint.sh), and one UAPI layout for
+# x86-64, 32-bit x86 and arm64 (uapi-layout.sh).
 #
 #   lint.sh KDIR...     and always the kernels build-kernel.sh makes (the
-#                       newest, and both debug ones: their checkers change
-#                       what the headers expand to)
+#                       newest, both debug ones: their checkers change
+#                       what the headers expand to, and the 64 KiB arm64
+#                       one) and Debian's arm64-16k tree, cross-compiled
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -18,6 +21,8 @@ src=$(kernel_source "$NEWEST_SERIES")
 for k in $(built_kernels); do
 	set -- "$@" "$("$here/build-kernel.sh" "$k")"
 done
+# And Debian's arm64-16k tree, configured as its package is.
+set -- "$@" "$("$here/debian-arm64-kernel.sh" "arm64-16k-$NEWEST_SERIES")/build"
 sparse=$("$here/sparse.sh")
 cd "$top"
 fail=0
@@ -32,6 +37,9 @@ if ! report=$(perl "$src/scripts/checkpatch.pl" --no-tree --strict --terse -f "$
 	fail=1
 fi
 
+"$here/page-size-lint.sh" || fail=1
+"$here/uapi-layout.sh" || fail=1
+
 if grep -n 'LINUX_VERSION_CODE' kmod/*.[ch] | grep -v '^kmod/mmdemo_compat.h:'; then
 	echo "lint: version guards belong in kmod/mmdemo_compat.h only" >&2
 	fail=1
@@ -43,11 +51,14 @@ for kdir in "$@"; do
 	rm -rf "$out"
 	mkdir -p "$out"
 	cp kmod/*.[ch] kmod/Kbuild kmod/Makefile "$out/"
+	# An arm64 tree (its .config says so) is built with the cross compiler.
+	cross=()
+	grep -q '^CONFIG_ARM64=y' "$kdir/.config" && cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	# C=2 checks every file even if it is up to date; sparse prints
 	# "file:line:col: warning: ..." and the build itself fails on any
 	# compiler warning.
 	if ! make -C "$out" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
-		CHECK="$sparse" KCFLAGS=-Werror sparse >"$out/sparse.log" 2>&1; then
+		CHECK="$sparse" KCFLAGS=-Werror ${cross[@]+"${cross[@]}"} sparse >"$out/sparse.log" 2>&1; then
 		cat "$out/sparse.log" >&2
 		echo "lint: W=1 build failed against $kdir" >&2
 		fail=1
@@ -64,7 +75,7 @@ for kdir in "$@"; do
 	mkdir -p "$plain/kmod" "$plain/include/uapi/linux"
 	cp kmod/*.[ch] kmod/Kbuild kmod/Makefile "$plain/kmod/"
 	cp include/uapi/linux/mmdemo.h "$plain/include/uapi/linux/"
-	if ! make -C "$kdir" M="$plain/kmod" >"$out/plain.log" 2>&1 ||
+	if ! make -C "$kdir" M="$plain/kmod" ${cross[@]+"${cross[@]}"} >"$out/plain.log" 2>&1 ||
 		[ ! -f "$plain/kmod/mmdemo.ko" ]; then
 		cat "$out/plain.log" >&2
 		echo "lint: make -C $kdir M=.../kmod did not build mmdemo.ko" >&2

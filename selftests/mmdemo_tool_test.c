@@ -205,6 +205,38 @@ FIXTURE_TEARDOWN(tool)
 		close(self->fd);
 }
 
+/*
+ * The same 16 touches, 4 KiB apart, over 64 KiB: one fault per page, so
+ * 16 with 4 KiB pages, 4 with 16 KiB, 1 with 64 KiB (the README's excerpt).
+ */
+TEST_F(tool, faults_step_makes_the_same_touches_on_every_page_size)
+{
+	struct run *r = self->r;
+	const struct jv *j;
+	size_t pages = (64 << 10) / self->page_size, per_page = 16 / pages;
+
+	if (self->page_size > (64 << 10))
+		SKIP(return, "pages larger than 64 KiB");
+	ASSERT_EQ(0, tool(r, "faults", "--json", "--length", "64k", "--step", "4k", NULL))
+		TH_LOG("%s", r->err);
+	j = r->json;
+	ASSERT_EQ(16, jv_count(jv_get(j, "passes.0.touches")));
+	EXPECT_EQ(4 << 10, jv_u64(j, "mapping.step", 0));
+	EXPECT_EQ(pages, jv_u64(j, "mapping.pages", 0));
+	EXPECT_EQ(pages, jv_u64(j, "passes.0.device_faults", 0));
+	EXPECT_EQ(pages, jv_u64(j, "passes.0.minflt", 0));
+	EXPECT_EQ(0, jv_u64(j, "passes.1.device_faults", 99));
+	for (size_t i = 0; i < 16; i++) {
+		/* The first touch of each page faults, the others do not. */
+		EXPECT_EQ(i / per_page, jv_u64(touch(j, 0, i, "page"), NULL, 99));
+		EXPECT_EQ(i % per_page ? 0 : 1, jv_u64(touch(j, 0, i, "device_faults"), NULL, 99))
+			TH_LOG("touch %zu", i);
+	}
+	EXPECT_EQ(pages, stats(self->fd).faults);
+	EXPECT_EQ(2, tool(r, "faults", "--step", "3000", NULL));
+	EXPECT_NE(NULL, strstr(r->err, "divides the page size")) TH_LOG("%s", r->err);
+}
+
 TEST_F(tool, faults_match_device_counters_and_rusage)
 {
 	struct run *r = self->r;
@@ -460,7 +492,7 @@ TEST_F(tool, huge_takes_one_fault_per_pmd)
 	ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_INFO, &info));
 	/* 64 KiB pages: two PMD entries are 1 GiB, more than the device. */
 	if (info.size < 2 * self->huge_size) {
-		EXPECT_EQ(1, tool(r, "huge", NULL));
+		EXPECT_EQ(3, tool(r, "huge", NULL));
 		EXPECT_NE(NULL, strstr(r->err, "less than the two PMD entries")) TH_LOG("%s", r->err);
 		EXPECT_NE(NULL, strstr(r->err, "mmdemo load size=")) TH_LOG("%s", r->err);
 		return;

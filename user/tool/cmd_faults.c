@@ -18,6 +18,10 @@ static const char faults_help[] =
 "Then Rss and friends from /proc/self/smaps and the device statistics.\n"
 "\n"
 "  -n, --pages N          pages to map (default 8)\n"
+"  -l, --length BYTES     or map BYTES, rounded up to whole pages (64k, 1M)\n"
+"      --step BYTES       touch every BYTES (default: once per page); with\n"
+"                         --length 64k --step 4k every page size makes the\n"
+"                         same 16 touches, and larger pages fault fewer times\n"
 "  -o, --offset BYTES     device offset of the mapping (page aligned; 4k, 1M ok)\n"
 "      --shared           MAP_SHARED (default)\n"
 "      --private          MAP_PRIVATE: writes are copied, not shared\n"
@@ -35,8 +39,13 @@ static const char faults_help[] =
 "      --json             one JSON object on stdout\n"
 "      --device PATH      default " MMDEMO_DEV_PATH "\n";
 
+/* Touches per run: the records of two passes stay small. */
+#define MAX_TOUCHES	(1U << 20)
+
 static const struct option options[] = {
 	{ "pages", required_argument, NULL, 'n' },
+	{ "length", required_argument, NULL, 'l' },
+	{ "step", required_argument, NULL, 'T' },
 	{ "offset", required_argument, NULL, 'o' },
 	{ "shared", no_argument, NULL, 'S' },
 	{ "private", no_argument, NULL, 'P' },
@@ -57,15 +66,30 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	struct mmdemo_info info;
 	struct mmdemo_dev *dev;
 	struct faults_run run;
+	uint64_t length = 0;
 	bool quiet = false;
 	char buf[64];
 	int c, err;
 
-	while ((c = cli_getopt(cli, &cmd_faults, argc, argv, "n:o:wp:qb:hjD:", options)) != -1) {
+	while ((c = cli_getopt(cli, &cmd_faults, argc, argv, "n:l:o:wp:qb:hjD:", options)) != -1) {
 		switch (c) {
 		case 'n':
-			if (cli_opt_pages(cli, optarg, 1 << 20, &o.nr_pages))
+			if (cli_opt_pages(cli, optarg, MAX_TOUCHES, &o.nr_pages))
 				return EXIT_USAGE;
+			length = 0;
+			break;
+		case 'l':
+			if (parse_size(optarg, &length) || !length ||
+			    length > (uint64_t)MAX_TOUCHES * cli->page_size)
+				return cli_usage(cli, "--length '%s': expected a size from 1 to %llu pages, such as 64k or 1M",
+						 optarg, (unsigned long long)MAX_TOUCHES);
+			o.nr_pages = (length + cli->page_size - 1) / cli->page_size;
+			break;
+		case 'T':
+			if (parse_size(optarg, &o.step) || !o.step || o.step > cli->page_size ||
+			    cli->page_size % o.step)
+				return cli_usage(cli, "--step '%s': expected a size that divides the page size (%zu), such as 4k",
+						 optarg, cli->page_size);
 			break;
 		case 'o':
 			if (cli_opt_offset(cli, optarg, &o.offset))
@@ -114,6 +138,9 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (o.step && o.nr_pages * (cli->page_size / o.step) > MAX_TOUCHES)
+		return cli_usage(cli, "--step %llu: more than %u touches", (unsigned long long)o.step,
+				 MAX_TOUCHES);
 
 	/* Writing shared pages, and setting a latency, need a writable file. */
 	if (cli_open(cli, (o.write && !o.private) || o.latency_us ? O_RDWR : O_RDONLY, &dev))
@@ -148,6 +175,10 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 		    pattern_name(&o.pattern, buf, sizeof(buf)), o.write ? "write" : "read");
 		say(cli, "mapped at %p-%p, page size %zu bytes",
 		    run.map, (char *)run.map + run.length, cli->page_size);
+		if (o.step && o.step != cli->page_size)
+			say(cli, "a touch every %llu bytes: %zu to a page, %zu in all",
+			    (unsigned long long)o.step, cli->page_size / (size_t)o.step,
+			    run.nr_touches);
 	}
 	faults_report(cli, &o, &run, !quiet);
 	if (cli->json)

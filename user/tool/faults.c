@@ -28,26 +28,28 @@ static bool resident(void *page, size_t page_size)
 }
 
 static void measure_pass(struct mmdemo_dev *dev, const struct faults_opts *o,
-			 char *map, size_t page_size, const size_t *order,
+			 char *map, size_t page_size, size_t step, const size_t *order,
 			 size_t n, uint32_t pause_ms, struct touch *out)
 {
 	for (size_t i = 0; i < n; i++) {
-		char *addr = map + order[i] * page_size;
+		char *addr = map + order[i] * step;
+		size_t page = order[i] * step / page_size;
+		char *page_addr = map + page * page_size;	/* mincore's unit */
 		struct mmdemo_rusage r0, r1;
 		struct mmdemo_stats s0, s1;
-		struct touch t = { .page = order[i], .addr = addr };
+		struct touch t = { .page = page, .addr = addr };
 
 		/*
 		 * Only the touch sits between the two readings: the records are
 		 * written after, so a fault on them is not counted.
 		 */
-		t.resident_before = resident(addr, page_size);
+		t.resident_before = resident(page_addr, page_size);
 		mmdemo_dev_stats(dev, &s0);
 		mmdemo_rusage(&r0);
 		touch_page(addr, o->write);
 		mmdemo_rusage(&r1);
 		mmdemo_dev_stats(dev, &s1);
-		t.resident_after = resident(addr, page_size);
+		t.resident_after = resident(page_addr, page_size);
 		t.minflt = r1.minflt - r0.minflt;
 		t.majflt = r1.majflt - r0.majflt;
 		t.dev_faults = s1.faults - s0.faults;
@@ -61,17 +63,18 @@ static void measure_pass(struct mmdemo_dev *dev, const struct faults_opts *o,
 int faults_measure(struct cli *cli, struct mmdemo_dev *dev,
 		   const struct faults_opts *o, struct faults_run *run)
 {
-	size_t ps = cli->page_size, n = o->nr_pages, *order;
+	size_t ps = cli->page_size, step = o->step ? o->step : ps;
+	size_t pages = o->nr_pages, n = pages * ps / step, *order;	/* n: touches */
 	struct mmdemo_rusage warm;
 	struct mmdemo_stats st;
 	int err;
 
 	memset(run, 0, sizeof(*run));
-	run->length = n * ps;
+	run->length = pages * ps;
 	order = calloc(n, sizeof(*order));
 	run->pass[0] = calloc(n, sizeof(struct touch));
 	run->pass[1] = calloc(n, sizeof(struct touch));
-	run->resident = calloc(n, 1);
+	run->resident = calloc(pages, 1);
 	if (!order || !run->pass[0] || !run->pass[1] || !run->resident) {
 		free(order);
 		faults_finish(run);
@@ -110,8 +113,8 @@ int faults_measure(struct cli *cli, struct mmdemo_dev *dev,
 	mmdemo_dev_stats(dev, &st);
 	resident(run->map, ps);
 
-	measure_pass(dev, o, run->map, ps, order, run->nr_touches, o->pause_ms, run->pass[0]);
-	measure_pass(dev, o, run->map, ps, order, run->nr_touches, 0, run->pass[1]);
+	measure_pass(dev, o, run->map, ps, step, order, run->nr_touches, o->pause_ms, run->pass[0]);
+	measure_pass(dev, o, run->map, ps, step, order, run->nr_touches, 0, run->pass[1]);
 	free(order);
 	if (o->latency_us)
 		mmdemo_dev_set_latency(dev, 0);
@@ -168,6 +171,7 @@ static void report_json(struct cli *cli, const struct faults_opts *o,
 	jw_addr(j, "address", run->map);
 	jw_u64(j, "length", run->length);
 	jw_u64(j, "pages", o->nr_pages);
+	jw_u64(j, "step", o->step ? o->step : cli->page_size);
 	jw_u64(j, "offset", o->offset);
 	jw_string(j, "prot", prot_name(PROT_READ | (o->write ? PROT_WRITE : 0), buf, sizeof(buf)));
 	jw_string(j, "flags", o->private ? "PRIVATE" : "SHARED");

@@ -8,6 +8,7 @@
 
 struct faults_opts {
 	uint64_t nr_pages;
+	uint64_t step;		/* bytes from one touch to the next; 0: a page */
 	uint64_t offset;	/* bytes, page aligned */
 	bool private;		/* MAP_PRIVATE instead of MAP_SHARED */
 	bool write;		/* write each page instead of reading it */
@@ -19,7 +20,7 @@ struct faults_opts {
 };
 
 struct touch {
-	size_t page;		/* index in the mapping */
+	size_t page;		/* index in the mapping of the page touched */
 	void *addr;
 	uint64_t minflt, majflt;	/* getrusage delta around the touch */
 	uint64_t dev_faults;		/* device counter delta around the touch */
