@@ -14,6 +14,9 @@
 #
 #   demo.sh [--bench|--shell] [KERNEL]   default: the newest installed 6.12 kernel
 #
+# KERNEL may be an arm64 one (arm64-16k-7.3, arm64-64k-7.3): the guest then
+# runs the cross-built tool under qemu-system-aarch64.
+#
 # MMDEMO_BENCH_ARGS adds arguments to both bench runs (e.g. "-n 512").
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -36,7 +39,20 @@ resolve_kernel "$k"
 out=$build/$what/$k
 build_module "$kdir" "$out"
 
-accel=$(probe_accel "$image")
+# An arm64 guest runs the cross-built tool and tests, with its libraries,
+# busybox and tmux from the arm64 sysroot, under TCG.
+guest=() selftests=$build/selftests tmux=$(command -v tmux || true)
+export MMDEMO_VM_ARCH
+MMDEMO_VM_ARCH=$(kernel_arch "$k")
+if [ "$MMDEMO_VM_ARCH" = arm64 ]; then
+	"$here/cross-build.sh" arm64 "$build"
+	sysroot=$("$here/arm64-sysroot.sh")
+	tool=$build/arm64/user/mmdemo selftests=$build/arm64/selftests tmux=$sysroot/usr/bin/tmux
+	guest=(--sysroot "$sysroot")
+	accel=tcg
+else
+	accel=$(probe_accel "$image")
+fi
 
 # run_vm PART THREADS ICOUNT COMMAND: boots once; the guest runs COMMAND
 # (a mmdemo subcommand line) between 'mmdemo load' and 'mmdemo unload'.
@@ -71,7 +87,7 @@ GUEST
 	} >"$script"
 	chmod +x "$script"
 	"$here/mkinitramfs.sh" "$(gen_init_cpio "$src")" "$dir/initramfs.cpio" \
-		"$out/kmod/mmdemo.ko" "" --tool "$tool" --script "$script"
+		"$out/kmod/mmdemo.ko" "" --tool "$tool" --script "$script" ${guest[@]+"${guest[@]}"}
 	boot "$part" "$threads" "$icount" "$extra"
 }
 
@@ -105,15 +121,16 @@ run_shell() {
 		MANWIDTH=80 man -l "$m" 2>/dev/null | col -bx >"$man/$(basename "$m").txt" ||
 			die "cannot render $m (man-db and groff-base are needed)"
 	done
-	command -v tmux >/dev/null || die "tmux is missing: run scripts/install-deps.sh"
-	[ -x "$build/selftests/mmdemo_test" ] || die "no selftests in $build/selftests: run 'make selftests'"
+	[ -x "$tmux" ] || die "tmux is missing: run scripts/install-deps.sh"
+	[ -x "$selftests/mmdemo_test" ] || die "no selftests in $selftests: run 'make selftests'"
 	"$here/mkinitramfs.sh" "$(gen_init_cpio "$src")" "$dir/initramfs.cpio" \
 		"$out/kmod/mmdemo.ko" "" --tool "$tool" --script "$here/guest-shell.sh" \
-		--bin "$(command -v tmux)" --tree /lib/terminfo:/lib/terminfo \
+		--bin "$tmux" --tree /lib/terminfo:/lib/terminfo \
 		--tree /usr/lib/locale/C.utf8:/usr/lib/locale/C.utf8 --tree "$man:/usr/share/mmdemo/man" \
 		--tree "$here/guest-shell-help.txt:/mmdemo/shell-help.txt" \
 		--tree "$here/guest-shellrc:/mmdemo/shellrc" \
-		--modules "$(module_tree "$out")" "$build"/selftests/mmdemo_*
+		--modules "$(module_tree "$out" "$brd_dir")" ${guest[@]+"${guest[@]}"} \
+		"$selftests"/mmdemo_*
 	# The guest's terminal gets this one's size, when there is one.
 	if size=$(stty size 2>/dev/null) && [ "${size% *}" -gt 0 ]; then
 		rows=${size% *} cols=${size#* }

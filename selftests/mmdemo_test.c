@@ -605,12 +605,17 @@ static long free_pages_settled(void)
  * not count): 8 MiB and 1 MiB, but at least 512 and 64 pages, as 1 MiB is
  * only 16 pages of 64 KiB, fewer than those lists hold (37 seen).
  */
+enum {
+	GIVE_BACK_MIN_PAGES = 512,
+	GIVE_BACK_MIN_SLACK = 64,
+};
+
 static void give_back_pages(long *n, long *slack)
 {
 	const long mib = (1 << 20) / page_size;
 
-	*n = 8 * mib > 512 ? 8 * mib : 512;
-	*slack = mib > 64 ? mib : 64;
+	*n = 8 * mib > GIVE_BACK_MIN_PAGES ? 8 * mib : GIVE_BACK_MIN_PAGES;
+	*slack = mib > GIVE_BACK_MIN_SLACK ? mib : GIVE_BACK_MIN_SLACK;
 }
 
 /*
