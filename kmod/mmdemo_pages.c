@@ -264,9 +264,9 @@ struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first,
 			return NULL;
 		*fetched = mmdemo_fetch(dev);
 		/*
-		 * As for a single page, plus: no retrying or warning when
-		 * 2 MiB is not free at once (or the cgroup has no room for
-		 * it), since 4 KiB pages will do.  A folio, not a bare
+		 * As for a single page, plus: no retrying or warning when a
+		 * PMD's worth is not free at once (or the cgroup has no room
+		 * for it), since single pages will do.  A folio, not a bare
 		 * compound page: the rmap of a page-backed PMD entry expects
 		 * one.
 		 */
@@ -280,8 +280,14 @@ struct folio *mmdemo_huge_folio_get(struct mmdemo_dev *dev, pgoff_t first,
 			folio_put(folio);
 			return NULL;
 		}
-		this_cpu_add(dev->counters->pages_allocated, HPAGE_PMD_NR);
-		this_cpu_add(dev->counters->pages_resident, HPAGE_PMD_NR);
+		/*
+		 * folio_nr_pages(), not the constant HPAGE_PMD_NR: arm64's
+		 * this_cpu_add() casts its operand for every operand size,
+		 * and sparse warns on a constant (2048 with 16 KiB pages)
+		 * truncated for the byte-sized case it never takes.
+		 */
+		this_cpu_add(dev->counters->pages_allocated, folio_nr_pages(folio));
+		this_cpu_add(dev->counters->pages_resident, folio_nr_pages(folio));
 		trace_mmdemo_page_alloc(first, folio_pfn(folio));
 		/* Pairs with smp_mb() in mmdemo_ioctl_resize(). */
 		smp_mb();

@@ -131,7 +131,8 @@ static int run_around(struct cli *cli, int argc, char **argv)
 			return 0;
 	}
 	if (window)
-		say(cli, "fault-around window: %llu pages", (unsigned long long)window);
+		say(cli, "fault-around window: %llu page%s", (unsigned long long)window,
+		    window == 1 ? " (nothing around the faulting one)" : "s");
 	say(cli, "%-14s %22s %22s", "backing", "resident: faults/page", "absent: faults/page");
 	for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
 		char a[32], b[32];

@@ -167,8 +167,8 @@ static int run_faults(struct cli *cli, int argc, char **argv)
 		jw_u64(&cli->j, "page_size", cli->page_size);
 	}
 	if (cli->text) {
-		say(cli, "%llu pages of %s at offset %llu (%s backing): MAP_%s, %s, %s %ss",
-		    (unsigned long long)o.nr_pages, cli->device,
+		say(cli, "%llu page%s of %s at offset %llu (%s backing): MAP_%s, %s, %s %ss",
+		    (unsigned long long)o.nr_pages, o.nr_pages == 1 ? "" : "s", cli->device,
 		    (unsigned long long)o.offset, backing_name(o.backing),
 		    o.private ? "PRIVATE" : "SHARED",
 		    o.write ? "PROT_READ|PROT_WRITE" : "PROT_READ",

@@ -93,8 +93,9 @@ static int run_info(struct cli *cli, int argc, char **argv)
 	say(cli, "huge entry       %s: one PMD entry maps %zu pages", CLI_SIZE(cli->huge_size),
 	    cli->huge_size / info.page_size);
 	if (around)
-		say(cli, "fault-around     %s: one read fault may map %llu resident pages",
-		    CLI_SIZE(around), (unsigned long long)(around / info.page_size));
+		say(cli, "fault-around     %s: one read fault may map %llu resident page%s",
+		    CLI_SIZE(around), (unsigned long long)(around / info.page_size),
+		    around / info.page_size == 1 ? " (none around it)" : "s");
 	else
 		say(cli, "fault-around     unknown (needs debugfs: fault_around_bytes)");
 	say(cli, "interface        version %u", info.version);

@@ -242,8 +242,9 @@ static void demo_page_size(struct demo *d)
 	if (p != MAP_FAILED)
 		mmdemo_smaps(0, p, &sm);
 	if (around)
-		snprintf(win, sizeof(win), "a fault-around window is %s = %llu pages",
-			 CLI_SIZE(around), (unsigned long long)(around / d->ps));
+		snprintf(win, sizeof(win), "a fault-around window is %s = %llu page%s",
+			 CLI_SIZE(around), (unsigned long long)(around / d->ps),
+			 around / d->ps == 1 ? "" : "s");
 	/* What follows from it: the size of a huge entry, of a window. */
 	snprintf(buf, sizeof(buf), "sysconf(_SC_PAGESIZE) %zu bytes; smaps KernelPageSize %"
 		 PRIu64 " kB, MMUPageSize %" PRIu64 " kB; so a huge (PMD) entry maps %s = %zu "
