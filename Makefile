@@ -26,8 +26,9 @@
 #                          against Debian's headers and the kernels we build
 #   make intree            build kmod/ as drivers/misc/mmdemo in a kernel tree
 #   make kernels           build (or reuse) the kernels make check boots:
-#                          7.3, debug-6.12 and debug-7.3 (KASAN, lockdep,
-#                          kmemleak...), kcsan-7.3 (the data-race detector)
+#                          7.3, debug-7.3 (KASAN, lockdep, kmemleak...),
+#                          kcsan-7.3 (the data-race detector), arm64-64k-7.3
+#                          (64 KiB pages); debug-6.12 with make debug-kernel
 #   make deps              install missing Debian packages (as root)
 #   make clean
 #
@@ -43,9 +44,11 @@
 #   make package-test      install, DKMS, signing, packages, and the packages
 #                          in a Debian 12 VM with systemd and udev
 #
-# KERNELS: Debian kernel releases and/or kernels we build: 7.3, debug-6.12
-# ("debug"), debug-7.3, kcsan-7.3 (default: newest installed Debian 6.1 and
-# 6.12, then debug-6.12, 7.3, debug-7.3, kcsan-7.3).  KDIR: kernel build tree for `make module`;
+# KERNELS: Debian kernel releases and/or kernels we build: 7.3, debug-7.3,
+# kcsan-7.3, arm64-64k-7.3, debug-6.12 ("debug"), and Debian's arm64 images
+# arm64-16k-7.3 and arm64-7.3 (default: newest installed Debian 6.1 and
+# 6.12, then 7.3, debug-7.3, kcsan-7.3, arm64-64k-7.3, arm64-16k-7.3).
+# KDIR: kernel build tree for `make module`;
 # `make kernels` prints the ones it builds.  DEMO_KERNEL: as KERNELS, one.
 # KSFT_DIR: tools/testing/selftests of any kernel source, instead of Debian's.
 

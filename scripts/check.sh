@@ -5,9 +5,11 @@
 #   check.sh [--shell] [--tour] [--packages] [KERNEL...]
 #
 # KERNEL is a Debian kernel release with image and headers installed
-# (6.12.117+deb12-amd64), or a kernel build-kernel.sh builds: 7.3,
-# debug-6.12 (also "debug"), debug-7.3, kcsan-7.3.  Default: the newest
-# installed 6.1 and 6.12 kernels, then all four of those.  For each: say
+# (6.12.117+deb12-amd64), a kernel build-kernel.sh builds: 7.3, debug-7.3,
+# kcsan-7.3, arm64-64k-7.3, debug-6.12 (also "debug"), or one of Debian's
+# arm64 images debian-arm64-kernel.sh fetches: arm64-16k-7.3, arm64-7.3.
+# Default: the newest installed 6.1 and 6.12 kernels, then 7.3, debug-7.3,
+# kcsan-7.3, arm64-64k-7.3 and arm64-16k-7.3 (default_kernels()).  For each: say
 # which source it came from, build the module against its headers
 # (W=1, warnings are errors), build an initramfs, boot it, judge it.
 # --shell: then shell-test.sh (make shell driven through its terminal, and

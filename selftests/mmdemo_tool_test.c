@@ -152,10 +152,10 @@ FIXTURE(tool) {
 	struct run *r;
 };
 
-/* THP's PMD size, or what a PMD maps without THP: a page of entries. */
-static size_t pmd_size(size_t page_size)
+/* The number a sysfs or debugfs file holds, or 0 if it has none. */
+static unsigned long long read_number(const char *path)
 {
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
+	FILE *f = fopen(path, "re");
 	unsigned long long v = 0;
 
 	if (f) {
@@ -163,21 +163,21 @@ static size_t pmd_size(size_t page_size)
 			v = 0;
 		fclose(f);
 	}
+	return v;
+}
+
+/* THP's PMD size, or what a PMD maps without THP: a page of entries. */
+static size_t pmd_size(size_t page_size)
+{
+	unsigned long long v = read_number("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+
 	return v ? v : page_size / sizeof(uint64_t) * page_size;
 }
 
 /* The kernel's fault-around window in pages, or 0 without debugfs. */
 static size_t around_pages(size_t page_size)
 {
-	FILE *f = fopen("/sys/kernel/debug/fault_around_bytes", "re");
-	unsigned long long v = 0;
-
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v / page_size;
+	return read_number("/sys/kernel/debug/fault_around_bytes") / page_size;
 }
 
 FIXTURE_SETUP(tool)
@@ -842,6 +842,41 @@ TEST_F(tool, info_names_the_kernel_interface_of_this_kernel)
 	EXPECT_NE(NULL, strstr(r->out, !huge ? "huge mode        unavailable" :
 				    v >= 6015 ? "huge mode        page-backed" :
 				    "huge mode        pfn")) TH_LOG("%s", r->out);
+}
+
+/*
+ * The page-size rows of the kernels x features table (README, mmdemo(4)),
+ * cell by cell: the page size each kernel of the table has, known by its
+ * release (Debian's arm64-16k flavour, our -mmdemo-64k build, 4 KiB for
+ * every other), and what info says follows from it: a PMD entry maps a
+ * page of 8-byte entries (2, 32 or 512 MiB) and the default fault-around
+ * window of 64 KiB is 16, 4 or 1 pages.
+ */
+TEST_F(tool, info_gives_the_page_sizes_of_the_kernels_table)
+{
+	struct run *r = self->r;
+	size_t want = 4 << 10, window = 64 << 10;
+	struct utsname u;
+
+	ASSERT_EQ(0, uname(&u));
+	if (strstr(u.release, "arm64-16k"))
+		want = 16 << 10;
+	else if (strstr(u.release, "-64k"))
+		want = 64 << 10;
+	if (!strcmp(u.machine, "x86_64"))
+		EXPECT_EQ(4 << 10, want);
+	EXPECT_EQ(want, self->page_size) TH_LOG("%s on %s", u.release, u.machine);
+	ASSERT_EQ(0, tool(r, "info", "--json", NULL)) TH_LOG("%s", r->err);
+	EXPECT_EQ(want, jv_u64(r->json, "page_size", 0));
+	EXPECT_EQ(want / 8 * want, jv_u64(r->json, "huge_entry_size", 0));
+	EXPECT_EQ(want / 8, jv_u64(r->json, "pages_per_huge_entry", 0));
+	EXPECT_EQ(self->huge_size, jv_u64(r->json, "huge_entry_size", 0));
+	/* The window is one page at least; null without debugfs. */
+	if (jv_u64(r->json, "fault_around_bytes", 0)) {
+		EXPECT_EQ(window > want ? window : want, jv_u64(r->json, "fault_around_bytes", 0));
+		EXPECT_EQ(window > want ? window / want : 1,
+			  jv_u64(r->json, "fault_around_pages", 0));
+	}
 }
 
 /*

@@ -84,22 +84,10 @@ static void vreport(struct cli *cli, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
-size_t cli_huge_size(size_t page_size)
+/* The number a sysfs or debugfs file holds, or 0 if it has none. */
+static unsigned long long read_number(const char *path)
 {
-	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "re");
-	unsigned long long v = 0;
-
-	if (f) {
-		if (fscanf(f, "%llu", &v) != 1)
-			v = 0;
-		fclose(f);
-	}
-	return v ? (size_t)v : page_size / sizeof(uint64_t) * page_size;
-}
-
-uint64_t cli_fault_around_bytes(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/fault_around_bytes", "re");
+	FILE *f = fopen(path, "re");
 	unsigned long long v = 0;
 
 	if (f) {
@@ -108,6 +96,19 @@ uint64_t cli_fault_around_bytes(void)
 		fclose(f);
 	}
 	return v;
+}
+
+size_t cli_huge_size(size_t page_size)
+{
+	unsigned long long v = read_number("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+
+	/* Without THP: what a PMD maps, a page of 8-byte entries. */
+	return v ? (size_t)v : page_size / sizeof(uint64_t) * page_size;
+}
+
+uint64_t cli_fault_around_bytes(void)
+{
+	return read_number("/sys/kernel/debug/fault_around_bytes");
 }
 
 const char *cli_size(char *buf, size_t len, uint64_t bytes)

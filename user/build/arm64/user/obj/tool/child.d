@@ -1,3 +1,0 @@
-build/arm64/user/obj/tool/child.o: tool/child.c tool/child.h tool/parse.h
-tool/child.h:
-tool/parse.h:

@@ -1,8 +1,0 @@
-build/arm64/user/obj/tool/cmd_around.o: tool/cmd_around.c tool/cli.h \
- tool/json.h lib/include/libmmdemo.h ../include/uapi/linux/mmdemo.h \
- tool/parse.h
-tool/cli.h:
-tool/json.h:
-lib/include/libmmdemo.h:
-../include/uapi/linux/mmdemo.h:
-tool/parse.h:

@@ -1,9 +1,0 @@
-build/arm64/user/obj/tool/cmd_faults.o: tool/cmd_faults.c tool/faults.h \
- tool/cli.h tool/json.h lib/include/libmmdemo.h \
- ../include/uapi/linux/mmdemo.h tool/parse.h
-tool/faults.h:
-tool/cli.h:
-tool/json.h:
-lib/include/libmmdemo.h:
-../include/uapi/linux/mmdemo.h:
-tool/parse.h:

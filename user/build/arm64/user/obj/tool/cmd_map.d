@@ -1,9 +1,0 @@
-build/arm64/user/obj/tool/cmd_map.o: tool/cmd_map.c tool/cli.h \
- tool/json.h lib/include/libmmdemo.h ../include/uapi/linux/mmdemo.h \
- tool/parse.h tool/grid.h
-tool/cli.h:
-tool/json.h:
-lib/include/libmmdemo.h:
-../include/uapi/linux/mmdemo.h:
-tool/parse.h:
-tool/grid.h:

@@ -1,8 +1,0 @@
-build/arm64/user/obj/tool/cmd_params.o: tool/cmd_params.c tool/cli.h \
- tool/json.h lib/include/libmmdemo.h ../include/uapi/linux/mmdemo.h \
- tool/parse.h
-tool/cli.h:
-tool/json.h:
-lib/include/libmmdemo.h:
-../include/uapi/linux/mmdemo.h:
-tool/parse.h:
