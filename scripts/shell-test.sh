@@ -92,6 +92,11 @@ check "the shell starts, with the module loaded and the help printed" \
 check "the help names the commands to try" grep -q 'mmdemo watch --' "$log"
 check "mmdemo faults -n 8 --write: 8 faults, one per page" \
 	eval 'run 1 mmdemo faults -n 8 --write && has 1 "pass 1: 8 touches, 8 minor faults, 0 major faults, 8 device faults"'
+# The guest's page size, from what faults printed: the page numbers below
+# follow from it (32 MiB in is page 8192 with 4 KiB pages, 512 with 64 KiB).
+ps=$(sed -n 's/.*, page size \([0-9]*\) bytes$/\1/p' "$out/cmd-1" 2>/dev/null | head -n 1)
+ps=${ps:-4096}
+p32=$(((32 << 20) / ps)) p40=$(((40 << 20) / ps))
 check "man mmdemo shows the manual" eval 'run 2 man mmdemo "|" head -n 5 && has 2 "^MMDEMO\(1\)"'
 check "man 4 mmdemo shows the device's manual" eval 'run 3 man 4 mmdemo "|" head -n 5 && has 3 "^MMDEMO\(4\)"'
 check "mmdemo help faults" eval 'run 4 mmdemo help faults && has 4 "^Usage: mmdemo faults"'
@@ -102,18 +107,18 @@ check "tmux runs in the guest" eval 'run 6 tmux -V && has 6 "^tmux [0-9]"'
 # mmdemo watch under tmux: pages touched by another process appear, the
 # counters and the tracepoint events say so, q and Ctrl-C end it and give
 # the terminal back as it was.  32 MiB in is past what the steps above
-# touched: page 8192 on (4 KiB pages), 64 of them.
+# touched: page $p32 on, 64 of them.
 capture() { # capture N SESSION: the screen of tmux SESSION into cmd-N
 	run "$1" sleep 1 ";" tmux capture-pane -p -t "$2"
 }
 run 7 tmux new-session -d -s w -x 100 -y 40 "'mmdemo watch -o 32M -n 64'"
 capture 8 w
-check "watch: an untouched range is all dots" has 8 '^ +8192 \[\.{64}\]'
+check "watch: an untouched range is all dots" has 8 "^ +$p32 \\[\\.{64}\\]"
 check "watch: the counters line" has 8 '^faults [0-9]+ \([0-9]+/s\) +resident [0-9]+ pages'
-run 9 mmdemo faults -o 33619968 -n 8 --write -q
+run 9 mmdemo faults -o $(((32 << 20) + 16 * ps)) -n 8 --write -q
 capture 10 w
 check "watch: 8 pages written by another process appear as w" \
-	has 10 '^ +8192 \[\.{16}w{8}\.{40}\]'
+	has 10 "^ +$p32 \\[\\.{16}w{8}\\.{40}\\]"
 check "watch: the fault events are shown" has 10 '^  fault: '
 run 11 tmux send-keys -t w q ";" sleep 1 ";" tmux has-session -t w "2>&1"
 check "watch: q quits" has 11 "can't find session|no server running"
@@ -130,11 +135,11 @@ run 14 tmux kill-session -t t
 run 15 tmux new-session -d -s c -x 100 -y 40 \
 	"'mmdemo watch -o 40M -n 16 -- mmdemo faults -o 40M -n 16 --pattern random --slow'"
 WAIT=60 run 16 sleep 7 ";" tmux capture-pane -p -t c
-check "watch -- CMD: the command's pages appear" has 16 '^ +10240 \[o{16}\]'
+check "watch -- CMD: the command's pages appear" has 16 "^ +$p40 \\[o{16}\\]"
 check "watch -- CMD: its output and status are shown" \
 	eval 'has 16 "exited with status 0" && has 16 "resident   16 of 16 pages \(mincore\)"'
 run 17 tmux kill-server
-run 18 mmdemo watch -o 32M -n 64 --frames 2 -i 50 "|" grep -c "'^ *8192 '"
+run 18 mmdemo watch -o 32M -n 64 --frames 2 -i 50 "|" grep -c "'^ *$p32 '"
 check "watch without a terminal: frames one after another" has 18 '^2$'
 # Colours on a terminal, none with NO_COLOR (the letters stay): the
 # screen with its escape sequences (capture-pane -e), colours counted.
@@ -142,14 +147,14 @@ run 19 tmux new-session -d -s k -x 100 -y 40 "'mmdemo watch -o 32M -n 64'" ";" \
 	tmux new-session -d -s n -x 100 -y 40 "'NO_COLOR=1 mmdemo watch -o 32M -n 64'" ";" sleep 1 ";" \
 	echo colour "\$(tmux capture-pane -e -p -t k | grep -c \"\$(printf '\\033')\\[3[0-9]m\")" ";" \
 	echo nocolour "\$(tmux capture-pane -e -p -t n | grep -c \"\$(printf '\\033')\\[3[0-9]m\")" ";" \
-	tmux capture-pane -p -t n "|" grep "'^ *8192 '" ";" tmux kill-server
+	tmux capture-pane -p -t n "|" grep "'^ *$p32 '" ";" tmux kill-server
 check "watch: coloured on a terminal" has 19 '^colour [1-9]'
 check "watch: NO_COLOR leaves the letters and drops the colours" \
-	eval 'has 19 "^nocolour 0$" && has 19 "^ +8192 \[\.{16}w{8}\.{40}\]"'
+	eval 'has 19 "^nocolour 0$" && has 19 "^ +$p32 \[\.{16}w{8}\.{40}\]"'
 
 # Right on the serial console of make shell, the alternate screen and back.
 run 20 mmdemo watch -o 32M -n 64 --frames 3
-check "watch on the serial console itself" has 20 '^ +8192 \[\.{16}w{8}\.{40}\]'
+check "watch on the serial console itself" has 20 "^ +$p32 \\[\\.{16}w{8}\\.{40}\\]"
 check "watch there enters the alternate screen and leaves it" \
 	eval 'grep -qF "$(printf "\033[?1049h")" "$log" && grep -qF "$(printf "\033[?1049l")" "$log"'
 
