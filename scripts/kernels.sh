@@ -147,9 +147,7 @@ build_module() {
 	cp -p "$kmod"/*.[ch] "$kmod/Kbuild" "$kmod/Makefile" "$out/kmod/"
 	# Kbuild reads the project version from ../VERSION.
 	cp -p "$top/VERSION" "$out/"
-	# An arm64 tree (its .config says so) is built with the cross compiler.
-	grep -q '^CONFIG_ARM64=y' "$kdir/.config" 2>/dev/null &&
-		cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	mapfile -t cross < <(kbuild_cross "$kdir")
 	note "$(basename "$out"): building the module (W=1, warnings are errors)"
 	if ! make -s -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
 		KCFLAGS=-Werror ${cross[@]+"${cross[@]}"} >"$out/kmod-build.log" 2>&1 ||

@@ -22,6 +22,15 @@ NEWEST_MIRROR=http://deb.debian.org/debian
 KERNEL_SPLAT='BUG:|WARNING:|Oops|Call Trace|KASAN:|KFENCE:|INFO: |Kernel panic'
 
 die() { echo "${0##*/}: $*" >&2; exit 1; }
+
+# kbuild_cross KDIR: the make arguments that build against KDIR, one a
+# line: the cross compiler for an arm64 tree (its .config says so), none
+# for the host's own architecture.
+kbuild_cross() {
+	grep -q '^CONFIG_ARM64=y' "$1/.config" 2>/dev/null &&
+		printf '%s\n' ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+	return 0
+}
 note() { echo "${0##*/}: $*" >&2; }
 
 # The kernels build-kernel.sh makes by default, by name, and the source

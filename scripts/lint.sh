@@ -51,9 +51,7 @@ for kdir in "$@"; do
 	rm -rf "$out"
 	mkdir -p "$out"
 	cp kmod/*.[ch] kmod/Kbuild kmod/Makefile "$out/"
-	# An arm64 tree (its .config says so) is built with the cross compiler.
-	cross=()
-	grep -q '^CONFIG_ARM64=y' "$kdir/.config" && cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	mapfile -t cross < <(kbuild_cross "$kdir")
 	# C=2 checks every file even if it is up to date; sparse prints
 	# "file:line:col: warning: ..." and the build itself fails on any
 	# compiler warning.
