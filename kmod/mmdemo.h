@@ -179,6 +179,22 @@ void mmdemo_pages_clean(struct mmdemo_dev *dev, pgoff_t first, pgoff_t last);
 void mmdemo_debugfs_init(struct mmdemo_dev *dev);
 void mmdemo_debugfs_exit(struct mmdemo_dev *dev);
 
+/*
+ * mmdemo_hold.c: places where a selftest can stop a fault, in test builds
+ * only (CONFIG_MMDEMO_TEST_HOLD); elsewhere the calls compile to nothing.
+ */
+enum mmdemo_hold_point {
+	MMDEMO_HOLD_MKWRITE,	/* ->page_mkwrite, ->pfn_mkwrite: before the page lock */
+};
+
+#if IS_ENABLED(CONFIG_MMDEMO_TEST_HOLD)
+void mmdemo_hold(enum mmdemo_hold_point point);
+void mmdemo_hold_debugfs_init(struct mmdemo_dev *dev);
+#else
+static inline void mmdemo_hold(enum mmdemo_hold_point point) { }
+static inline void mmdemo_hold_debugfs_init(struct mmdemo_dev *dev) { }
+#endif
+
 /* mmdemo_inode.c: the address_space shared by every open */
 int mmdemo_inode_init(struct mmdemo_dev *dev);
 void mmdemo_inode_exit(struct mmdemo_dev *dev);

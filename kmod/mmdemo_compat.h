@@ -10,9 +10,10 @@
 #ifndef _MMDEMO_COMPAT_H
 #define _MMDEMO_COMPAT_H
 
+/* mm.h first: 6.1's and 6.12's huge_mm.h use it without including it. */
+#include <linux/mm.h>
 #include <linux/huge_mm.h>
 #include <linux/log2.h>
-#include <linux/mm.h>
 #include <linux/version.h>
 
 /*

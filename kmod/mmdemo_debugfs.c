@@ -3,7 +3,8 @@
  * /sys/kernel/debug/mmdemo: the device's counters, and one line per
  * resident page (offset, PFN, reference count, faults served, dirty).
  * The pages of a huge page share one count, their compound page's.
- * Read-only; nothing here is on a fast path.
+ * Read-only (test builds add the hold switch, see mmdemo_hold.c); nothing
+ * here is on a fast path.
  */
 #include <linux/debugfs.h>
 #include <linux/mm.h>
@@ -59,6 +60,7 @@ void mmdemo_debugfs_init(struct mmdemo_dev *dev)
 	dev->debugfs = debugfs_create_dir("mmdemo", NULL);
 	debugfs_create_file("stats", 0400, dev->debugfs, dev, &mmdemo_stats_fops);
 	debugfs_create_file("pages", 0400, dev->debugfs, dev, &mmdemo_pages_fops);
+	mmdemo_hold_debugfs_init(dev);
 }
 
 void mmdemo_debugfs_exit(struct mmdemo_dev *dev)

@@ -26,8 +26,9 @@
  * In every mode a page is installed with its page lock held, so that a
  * shrink (which removes and unmaps pages under the same lock) cannot
  * leave an entry behind; see mmdemo_page_get().  And in every mode a
- * first write through a shared mapping costs one fault: the entry is
- * installed writable and the page recorded dirty at once.
+ * first write costs one fault: through a shared mapping the entry is
+ * installed writable and the page recorded dirty at once, through a
+ * MAP_PRIVATE one the core copies the page in the same fault.
  */
 #include <linux/bitops.h>
 #include <linux/errno.h>
@@ -137,20 +138,24 @@ static void mmdemo_mark_dirty(struct mmdemo_dev *dev, pgoff_t pgoff)
  * insert: install the page ourselves (it takes its own reference),
  * writable for a write through a shared mapping.  Otherwise the PTE
  * follows vm_page_prot: read-only in a shared mapping, so that the first
- * write is seen by ->page_mkwrite, and in a MAP_PRIVATE one, where a write
- * faults once more and the core copies the page then.
+ * write is seen by ->page_mkwrite.
  *
- * Before 6.15 no exported helper installs a page writable: there a shared
- * write hands the page to the core, as page mode does, which installs it
- * after calling ->page_mkwrite, still in one fault.
+ * A write through a MAP_PRIVATE mapping must not reach the page at all:
+ * hand it to the core, as page mode does, which copies it into the
+ * private page it has ready (vmf->cow_page) and installs the copy, in
+ * this one fault.  Installing the device's page read-only would cost a
+ * second fault, for the copy.  So does a shared write before 6.15, where
+ * no exported helper installs a page writable: the core installs it after
+ * calling ->page_mkwrite, still in one fault.
  */
 static vm_fault_t mmdemo_fault_insert(struct vm_fault *vmf)
 {
 	bool write = mmdemo_fault_is_shared_write(vmf);
+	bool cow = (vmf->flags & FAULT_FLAG_WRITE) && !write;
 	struct page *page = NULL;
 	vm_fault_t ret = mmdemo_fault_page_get(vmf, &page);
 
-	if (page && write && !MMDEMO_HAVE_INSERT_PAGE_MKWRITE) {
+	if (page && (cow || (write && !MMDEMO_HAVE_INSERT_PAGE_MKWRITE))) {
 		vmf->page = page;
 		ret |= VM_FAULT_LOCKED;
 	} else if (page) {
@@ -208,6 +213,8 @@ static vm_fault_t mmdemo_page_mkwrite(struct vm_fault *vmf)
 	struct mmdemo_dev *dev = vmf->vma->vm_private_data;
 	struct page *page = vmf->page;
 
+	/* Where selftests stop a fault to shrink and regrow the device. */
+	mmdemo_hold(MMDEMO_HOLD_MKWRITE);
 	lock_page(page);
 	/* Removed by a shrink meanwhile: let the fault start again. */
 	if (!mmdemo_page_live(dev, vmf->pgoff, page)) {
@@ -231,6 +238,7 @@ static vm_fault_t mmdemo_pfn_mkwrite(struct vm_fault *vmf)
 
 	if (!page)
 		return VM_FAULT_NOPAGE;
+	mmdemo_hold(MMDEMO_HOLD_MKWRITE);
 	lock_page(page);
 	if (unlikely(!mmdemo_page_live(dev, vmf->pgoff, page))) {
 		unlock_page(page);

@@ -421,7 +421,10 @@ TEST_F(tool, modes_report_what_each_backing_does)
 	EXPECT_FALSE(jv_bool(m, "0.fork_copies_ptes", true));
 	EXPECT_STREQ("mm", jv_str(m, "1.vmflags", ""));
 	EXPECT_TRUE(jv_bool(m, "1.fork_copies_ptes", false));
-	EXPECT_EQ(2, jv_u64(m, "1.private_write_minflt", 0));
+	/* A first private write is one fault in every mode that allows it. */
+	EXPECT_EQ(1, jv_u64(m, "0.private_write_minflt", 0));
+	EXPECT_EQ(1, jv_u64(m, "1.private_write_minflt", 0));
+	EXPECT_EQ(1, jv_u64(m, "3.private_write_minflt", 0));
 	EXPECT_STREQ("pf", jv_str(m, "2.vmflags", ""));
 	EXPECT_EQ(0, jv_u64(m, "2.rss_kb", 99));
 	EXPECT_EQ(mincore_sees_pfnmap() ? 4 : 0, jv_u64(m, "2.mincore_resident", 99));
@@ -443,7 +446,7 @@ TEST_F(tool, modes_report_what_each_backing_does)
 		EXPECT_STREQ("huge", jv_str(m, "4.backing", ""));
 		EXPECT_STREQ(backed ? "hg" : "mm hg", jv_str(m, "4.vmflags", ""));
 		EXPECT_EQ(4, jv_u64(m, "4.device_faults", 0));
-		EXPECT_EQ(backed ? 1 : 2, jv_u64(m, "4.private_write_minflt", 0));
+		EXPECT_EQ(1, jv_u64(m, "4.private_write_minflt", 0));
 		EXPECT_EQ(!backed, jv_bool(m, "4.fork_copies_ptes", backed));
 	}
 }
