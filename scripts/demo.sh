@@ -122,7 +122,7 @@ run_shell() {
 			die "cannot render $m (man-db and groff-base are needed)"
 	done
 	[ -x "$tmux" ] || die "tmux is missing: run scripts/install-deps.sh"
-	[ -x "$selftests/mmdemo_test" ] || die "no selftests in $selftests: run 'make selftests'"
+	[ -x "$selftests/mmdemo_test_faults" ] || die "no selftests in $selftests: run 'make selftests'"
 	"$here/mkinitramfs.sh" "$(gen_init_cpio "$src")" "$dir/initramfs.cpio" \
 		"$out/kmod/mmdemo.ko" "" --tool "$tool" --script "$here/guest-shell.sh" \
 		--bin "$tmux" --tree /lib/terminfo:/lib/terminfo \

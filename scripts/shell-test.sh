@@ -101,7 +101,7 @@ check "man mmdemo shows the manual" eval 'run 2 man mmdemo "|" head -n 5 && has 
 check "man 4 mmdemo shows the device's manual" eval 'run 3 man 4 mmdemo "|" head -n 5 && has 3 "^MMDEMO\(4\)"'
 check "mmdemo help faults" eval 'run 4 mmdemo help faults && has 4 "^Usage: mmdemo faults"'
 check "a selftest runs from PATH, TAP output" \
-	eval 'run 5 mmdemo_test -t touching_k_pages_faults_exactly_k "|" tail -n 3 && has 5 "^# Totals: pass:[1-9][0-9]* fail:0"'
+	eval 'run 5 mmdemo_test_faults -t touching_k_pages_faults_exactly_k "|" tail -n 3 && has 5 "^# Totals: pass:[1-9][0-9]* fail:0"'
 check "tmux runs in the guest" eval 'run 6 tmux -V && has 6 "^tmux [0-9]"'
 
 # mmdemo watch under tmux: pages touched by another process appear, the
