@@ -20,6 +20,9 @@
 #                          then make package-test
 #   make fuzz              only mmdemo_fuzz, on FUZZ_KERNEL (default debug-7.3),
 #                          for SECONDS (default 60) with SEED (default: new)
+#   make coverage          the suite on COVERAGE_KERNEL (7.3, built with
+#                          gcov) with the module instrumented: kmod/'s line
+#                          and branch coverage, HTML in build/coverage/
 #   make mutants           the suite against each one-line bug of
 #                          scripts/mutants.txt, on MUTANT_KERNEL (7.3)
 #   make lint              checkpatch --strict, sparse and W=1 -Werror builds
@@ -61,6 +64,7 @@ KERNELS ?=
 DEMO_KERNEL ?=
 FUZZ_KERNEL ?= debug-7.3
 MUTANT_KERNEL ?= 7.3
+COVERAGE_KERNEL ?= 7.3
 SEED ?=
 SECONDS ?= 60
 KSFT_DIR ?=
@@ -155,6 +159,11 @@ fuzz: deps
 	MMDEMO_TESTS=mmdemo_fuzz MMDEMO_FUZZ_SEED=$(SEED) MMDEMO_FUZZ_SECONDS=$(SECONDS) \
 		MMDEMO_VM_TIMEOUT=$$(($(SECONDS) + 300)) scripts/check.sh $(FUZZ_KERNEL)
 
+coverage: deps
+	$(MAKE) user
+	$(MAKE) selftests
+	scripts/check.sh --coverage $(COVERAGE_KERNEL)
+
 mutants: deps
 	$(MAKE) user
 	$(MAKE) selftests
@@ -170,4 +179,4 @@ help:
 	@sed -n '2,/^$$/s/^# \{0,1\}//p' Makefile
 
 .PHONY: all module user selftests demo shell bench deps lint intree kernels debug-kernel check fuzz \
-	mutants clean help install uninstall dkms-source sign deb package-test
+	coverage mutants clean help install uninstall dkms-source sign deb package-test

@@ -7,7 +7,8 @@
 #   build-kernel.sh NAME | --all
 #
 # NAME is SERIES (a plain kernel: no sanitizers, THP and what
-# selftests/config asks for), debug-SERIES (the same plus KASAN, KFENCE,
+# selftests/config asks for; the newest series also gcov support,
+# kernel-gcov.config, for the coverage of kmod/), debug-SERIES (the same plus KASAN, KFENCE,
 # lockdep, DEBUG_VM, kmemleak and fault injection), kcsan-SERIES (the
 # plain one plus KCSAN, which excludes KASAN) or arm64-64k-SERIES (the
 # plain one for arm64 with 64 KiB pages, cross-compiled), SERIES being one
@@ -56,6 +57,7 @@ kcsan-*)
 	fragments+=("$here/kernel-kcsan.config")
 	localversion=-mmdemo-kcsan
 	;;
+"$NEWEST_SERIES") fragments+=("$here/kernel-gcov.config") ;;
 esac
 src=$(kernel_source "$series")
 out=$MMDEMO_CACHE/kernels/$name

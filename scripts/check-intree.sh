@@ -54,14 +54,19 @@ kmake=(make -C "$tree" O="$out" ARCH=x86_64 -j"$(nproc)")
 command -v ccache >/dev/null && kmake+=(CC="ccache gcc")
 {
 	"${kmake[@]}" tinyconfig
-	"$tree/scripts/config" --file "$out/.config" -e MODULES -m MMDEMO
+	"$tree/scripts/config" --file "$out/.config" -e MODULES -m MMDEMO \
+		-e DEBUG_FS -e MMDEMO_TEST_HOLD
 	"${kmake[@]}" olddefconfig
 } >"$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; die "configuring the tree failed"; }
 grep -qx 'CONFIG_MMDEMO=m' "$out/.config" || die "Kconfig did not offer MMDEMO=m (log: $work/build.log)"
+grep -qx 'CONFIG_MMDEMO_TEST_HOLD=y' "$out/.config" ||
+	die "Kconfig did not offer MMDEMO_TEST_HOLD=y (log: $work/build.log)"
 
 # Building the directory compiles and links mmdemo.o through Kbuild; the
 # final .ko would need a whole vmlinux for modpost, which adds nothing here.
 "${kmake[@]}" W=1 KCFLAGS=-Werror modules_prepare drivers/misc/mmdemo/ \
 	>>"$work/build.log" 2>&1 || { tail -30 "$work/build.log" >&2; die "in-tree build failed"; }
 [ -f "$out/drivers/misc/mmdemo/mmdemo.o" ] || die "no mmdemo.o in $out (log: $work/build.log)"
-echo "in-tree $1: CONFIG_MMDEMO=m from Kconfig; drivers/misc/mmdemo/ built by Kbuild with W=1 -Werror"
+[ -f "$out/drivers/misc/mmdemo/mmdemo_hold.o" ] ||
+	die "CONFIG_MMDEMO_TEST_HOLD=y built no mmdemo_hold.o (log: $work/build.log)"
+echo "in-tree $1: CONFIG_MMDEMO=m and MMDEMO_TEST_HOLD=y from Kconfig; drivers/misc/mmdemo/ built by Kbuild with W=1 -Werror"

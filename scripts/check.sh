@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Runs the selftests in a VM for each kernel and sums the results.
 #
-#   check.sh [--shell] [--tour] [--packages] [KERNEL...]
+#   check.sh [--coverage] [--shell] [--tour] [--packages] [KERNEL...]
 #
 # KERNEL is a Debian kernel release with image and headers installed
 # (6.12.117+deb12-amd64), a kernel build-kernel.sh builds: 7.3, debug-7.3,
@@ -16,7 +16,10 @@
 # mmdemo watch under tmux there); --tour: then make demo's tour page in a
 # real browser (demo.sh, browser-test.sh); --packages: then package-test.sh
 # (install, DKMS, the Debian packages in a Debian guest); both counted
-# with the rest.
+# with the rest.  Where the module was built for gcov (a kernel with
+# CONFIG_GCOV_KERNEL: 7.3), the kernel's line says kmod/'s line and
+# branch coverage and the report goes to build/coverage (coverage.sh);
+# --coverage: fail unless every kernel measured it.
 # The last line is "N passed, M failed, K skipped" over all of it.
 #
 # Environment: MMDEMO_TESTS, the test programs to run (default: all of
@@ -34,7 +37,7 @@ tests_dir=$build/selftests
 tool=$top/user/mmdemo
 src=$(kernel_source)
 
-[ -x "$tests_dir/mmdemo_test" ] || die "$tests_dir/mmdemo_test is missing: run 'make selftests' first"
+[ -x "$tests_dir/mmdemo_test_faults" ] || die "$tests_dir/mmdemo_test_faults is missing: run 'make selftests' first"
 progs=()
 for t in ${MMDEMO_TESTS:-$(cd "$tests_dir" && ls)}; do
 	[ -x "$tests_dir/$t" ] || die "no test program $tests_dir/$t"
@@ -43,9 +46,10 @@ done
 seed=${MMDEMO_FUZZ_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 note "fuzz seed $seed (rerun with: make fuzz SEED=$seed)"
 [ -x "$tool" ] || die "$tool is missing: run 'make user' first"
-packages= shell= tour=
+packages= shell= tour= coverage=
 while [ $# -gt 0 ]; do
 	case $1 in
+	--coverage) coverage=1 ;;
 	--packages) packages=1 ;;
 	--shell) shell=1 ;;
 	--tour) tour=1 ;;
@@ -64,12 +68,13 @@ for k in "${kernels[@]}"; do
 	arm64_sysroot=$("$here/arm64-sysroot.sh")
 	arm64_progs=()
 	for t in "${progs[@]}"; do
-		[ "${t##*/}" = mmdemo_test_compat ] || arm64_progs+=("$build/arm64/selftests/${t##*/}")
+		# arm64's compat callers would be 32-bit arm programs: none built.
+		[[ $t == *_compat ]] || arm64_progs+=("$build/arm64/selftests/${t##*/}")
 	done
 	break
 done
 
-total_pass=0 total_fail=0 total_skip=0 accel= summary=()
+total_pass=0 total_fail=0 total_skip=0 accel= summary=() measured=()
 for k in "${kernels[@]}"; do
 	resolve_kernel "$k"	# sets kdir, image, extra, brd_dir
 	vm_arch=$(kernel_arch "$k")
@@ -129,7 +134,22 @@ for k in "${kernels[@]}"; do
 	[ ! -s "$out/kcsan" ] || kcsan="${kcsan:+$kcsan, }$(cat "$out/kcsan")"
 	kcsan=${kcsan:+KCSAN: $kcsan}
 	oom=$(cat "$out/oom" 2>/dev/null || true)
-	summary+=("$k: $p passed, $f failed, $sk skipped${fuzz:+; fuzz: $fuzz}${leaks:+; kmemleak: $leaks}${nth:+; fault injection: $nth points}${kcsan:+; $kcsan}${oom:+; $oom}")
+	# A module built for gcov: the coverage of kmod/, one more test (every
+	# line not reached is listed with its reason).
+	cov=
+	if coverage_enabled "$out"; then
+		if "$here/coverage.sh" "$out" "$build/coverage" >"$out/coverage.log" 2>&1; then
+			total_pass=$((total_pass + 1))
+		else
+			total_fail=$((total_fail + 1))
+			sed 's/^/coverage: /' "$out/coverage.log" >>"$out/failures"
+			f=$((f + 1))
+		fi
+		cov=$(head -n 1 "$out/coverage.log")
+		cov=${cov#kmod/ coverage: }
+		measured+=("$k")
+	fi
+	summary+=("$k: $p passed, $f failed, $sk skipped${cov:+; kmod/ coverage: $cov}${fuzz:+; fuzz: $fuzz}${leaks:+; kmemleak: $leaks}${nth:+; fault injection: $nth points}${kcsan:+; $kcsan}${oom:+; $oom}")
 	[ "$f" -eq 0 ] || [ ! -s "$out/failures" ] ||
 		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done
@@ -169,6 +189,13 @@ if [ -n "$packages" ]; then
 	total_fail=$((total_fail + f))
 	summary+=("packages (install, DKMS, sign, lintian, Debian 12 guest): $p passed, $f failed")
 fi
+
+# make coverage: the kernels given must have measured it.
+if [ -n "$coverage" ] && [ ${#measured[@]} -ne ${#kernels[@]} ]; then
+	total_fail=$((total_fail + 1))
+	summary+=("coverage: measured on ${measured[*]:-no kernel}; a kernel without CONFIG_GCOV_KERNEL measures none (build-kernel.sh gives $NEWEST_SERIES gcov)")
+fi
+[ ${#measured[@]} -eq 0 ] || summary+=("coverage report of kmod/ (${measured[-1]}): $build/coverage/index.html")
 
 echo
 printf '%s\n' "${summary[@]}"

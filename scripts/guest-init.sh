@@ -12,6 +12,7 @@
 #   mmdemo-vm: kmemleak N suspects, M from mmdemo   (debug kernels)
 #   mmdemo-vm: kcsan enabled 1, setup_watchpoints N, data_races M   (kcsan)
 #   mmdemo-vm: rmmod ok|failed
+#   mmdemo-vm: gcov FILE.gcda, its base64 lines, mmdemo-vm: gcov end
 #   mmdemo-vm: end
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -97,6 +98,17 @@ if rmmod mmdemo; then
 	say "rmmod ok"
 else
 	say "rmmod failed"
+fi
+
+# gcov (a module built for coverage, on a kernel with CONFIG_GCOV_KERNEL):
+# the counters of every run of the module, the tests' reloads included,
+# which the kernel keeps after rmmod; to the host as base64, one file each.
+if [ -d /sys/kernel/debug/gcov ]; then
+	find /sys/kernel/debug/gcov -name 'mmdemo*.gcda' | while read -r f; do
+		say "gcov ${f##*/}"
+		base64 -w 0 "$f"; echo
+		say "gcov end"
+	done
 fi
 say "end"
 sync

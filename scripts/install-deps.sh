@@ -32,6 +32,8 @@ pkgs=(
 	linux-source-6.12
 	# lint
 	sparse perl
+	# the coverage report of kmod/ (make coverage, make check on 7.3)
+	gcovr
 	# building the debug kernel
 	flex bison bc libelf-dev libssl-dev ccache
 	# the selftests' lib.mk installs with rsync

@@ -134,9 +134,12 @@ resolve_kernel() {
 
 # build_module KDIR OUT: builds kmod/ (or $MMDEMO_KMOD, as make mutants
 # does) against KDIR in OUT/kmod with W=1; any warning fails it (-Werror
-# for the compiler, the grep for modpost).
+# for the compiler, the grep for modpost).  A test build: with the
+# selftests' hold points, and instrumented for gcov where KDIR's kernel
+# has CONFIG_GCOV_KERNEL (unless MMDEMO_COVERAGE=0), which
+# coverage_enabled OUT tells afterwards.
 build_module() {
-	local kdir=$1 out=$2 kmod=${MMDEMO_KMOD:-$top/kmod} cross=()
+	local kdir=$1 out=$2 kmod=${MMDEMO_KMOD:-$top/kmod} cross=() gcov=0
 
 	# Sources copied with their times build incrementally, but objects of
 	# other sources (a mutant's) may look newer than ours, and those of
@@ -148,13 +151,24 @@ build_module() {
 	# Kbuild reads the project version from ../VERSION.
 	cp -p "$top/VERSION" "$out/"
 	mapfile -t cross < <(kbuild_cross "$kdir")
-	note "$(basename "$out"): building the module (W=1, warnings are errors)"
+	[ "${MMDEMO_COVERAGE:-1}" = 0 ] || ! grep -q '^CONFIG_GCOV_KERNEL=y' "$kdir/.config" 2>/dev/null ||
+		gcov=1
+	# Objects of the other kind would stay: a gcov build's must all go.
+	[ "$(cat "$out/kmod/.mmdemo-gcov" 2>/dev/null)" = "$gcov" ] || rm -f "$out/kmod"/*.o "$out/kmod"/*.ko
+	echo "$gcov" >"$out/kmod/.mmdemo-gcov"
+	rm -f "$out/kmod"/*.gcda
+	note "$(basename "$out"): building the module (W=1, warnings are errors$([ "$gcov" = 0 ] || echo ', for gcov'))"
 	if ! make -s -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
+		MMDEMO_TEST_HOLD=1 MMDEMO_COVERAGE=$gcov \
 		KCFLAGS=-Werror ${cross[@]+"${cross[@]}"} >"$out/kmod-build.log" 2>&1 ||
 		grep -qi 'warning' "$out/kmod-build.log"; then
 		cat "$out/kmod-build.log" >&2
 		return 1
 	fi
+}
+
+coverage_enabled() {
+	[ "$(cat "$1/kmod/.mmdemo-gcov" 2>/dev/null)" = 1 ]
 }
 
 # module_tree OUT [BRD_DIR]: OUT/modules/lib/modules/RELEASE/extra/mmdemo.ko

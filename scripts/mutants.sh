@@ -18,6 +18,8 @@ top=$(cd "$here/.." && pwd)
 . "$here/lib.sh"
 
 build=${MMDEMO_BUILD:-$top/build}
+# A mutant's run is about which tests fail, not which lines ran.
+export MMDEMO_COVERAGE=0
 kernel=${1:-$NEWEST_SERIES}
 [ $# -eq 0 ] || shift
 out=$build/mutants

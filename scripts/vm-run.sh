@@ -71,13 +71,16 @@ if [ -n "${MMDEMO_ICOUNT:-}" ]; then
 	icount=(-icount shift=0,sleep=off)
 fi
 
-# Guest output for the terminal: prefixed with the kernel's name, or raw.
+# Guest output for the terminal: prefixed with the kernel's name, or raw;
+# without the gcov counters (coverage.sh reads them from tests.log), whose
+# base64 lines are all there is to a line: no test prints such.
 show() {
-	if [ -n "${MMDEMO_VM_RAW:-}" ]; then
-		grep -v '^mmdemo-vm: ' || true
-	else
-		sed "s/^/[$name] /"
-	fi
+	sed -e '/^mmdemo-vm: gcov /d' -e '/^[A-Za-z0-9+/=]\{16,\}\r\{0,1\}$/d' |
+		if [ -n "${MMDEMO_VM_RAW:-}" ]; then
+			grep -v '^mmdemo-vm: ' || true
+		else
+			sed "s/^/[$name] /"
+		fi
 }
 
 # Milliseconds since qemu started, from bash's own clock.
