@@ -14,7 +14,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 suite=bookworm
-mirror=${MMDEMO_DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# This machine's own mirror, or MMDEMO_DEBIAN_MIRROR (lib.sh).
+mirror=$(debian_mirror)
 # What a user's machine has before installing mmdemo's packages: an init
 # with udev, the kernel with its headers, and DKMS with its compiler.  The
 # guest has no network, so everything the packages depend on is here

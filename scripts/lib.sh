@@ -8,12 +8,34 @@ MMDEMO_CACHE=${MMDEMO_CACHE:-${XDG_CACHE_HOME:-${HOME:-~}/.cache}/mmdemo}
 
 # The kernel sources mmdemo is built and tested against.  6.12 is Debian 12's
 # own linux-source-6.12 (installed by install-deps.sh); the newest series is
-# fetched from Debian's backports by fetch_newest_source() below.  Change
-# the newest kernel here and nowhere else.
+# fetched from Debian's backports by fetch_newest_source() below, from the
+# mirror debian_mirror() names.  Change the newest kernel here and nowhere
+# else.
 STABLE_SERIES=6.12
 NEWEST_SERIES=7.3
 NEWEST_SUITE=trixie-backports
-NEWEST_MIRROR=http://deb.debian.org/debian
+
+# debian_mirror: the Debian archive this machine's apt installs its own
+# release from (the first such source, as apt itself reads /etc/apt:
+# sources.list, *.list and deb822 *.sources, disabled entries skipped), so
+# that whoever is behind a local mirror or a caching proxy gets theirs for
+# every download mmdemo makes too.  MMDEMO_DEBIAN_MIRROR overrides it;
+# deb.debian.org is the answer when apt names none.  (apt's proxy settings,
+# Acquire::http::Proxy in apt.conf, apply to private_apt() as they are.)
+debian_mirror() {
+	local release uri
+
+	if [ -n "${MMDEMO_DEBIAN_MIRROR:-}" ]; then
+		echo "${MMDEMO_DEBIAN_MIRROR%/}"
+		return
+	fi
+	release=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	# shellcheck disable=SC2016 # $(...) are apt's format fields
+	uri=$(apt-get indextargets --no-release-info --format '$(TARGET_OF) $(RELEASE) $(REPO_URI)' 2>/dev/null |
+		awk -v release="$release" '$1 == "deb" && $2 == release { print $3; exit }')
+	uri=${uri:-http://deb.debian.org/debian}
+	echo "${uri%/}"
+}
 
 # Kernel splats that fail a VM run even when every test passed.  KASAN and
 # KFENCE reports start with "BUG:", lockdep's with "WARNING:" (or "INFO:"
@@ -85,18 +107,21 @@ private_apt() {
 }
 
 # private_apt_update DIR SUITE [deb-src] [ARCH]: points DIR's sources list
-# at SUITE of $NEWEST_MIRROR (binary packages, or source packages too; of
+# at SUITE of debian_mirror() (binary packages, or source packages too; of
 # ARCH, default the host's) and fetches its lists.
 private_apt_update() {
-	local dir=$1 suite=$2 type
+	local dir=$1 suite=$2 type mirror
 
+	mirror=$(debian_mirror)
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
 	for type in deb ${3:-}; do
-		echo "$type [signed-by=$DEBIAN_KEYRING] $NEWEST_MIRROR $suite main"
+		echo "$type [signed-by=$DEBIAN_KEYRING] $mirror $suite main"
 	done >"$dir/sources.list"
 	if [ -n "${4:-}" ]; then echo "$4" >"$dir/arch"; else rm -f "$dir/arch"; fi
-	private_apt "$dir" apt-get update >"$dir/update.log" 2>&1 ||
-		{ cat "$dir/update.log" >&2; die "apt-get update of Debian $suite failed"; }
+	private_apt "$dir" apt-get update >"$dir/update.log" 2>&1 || {
+		cat "$dir/update.log" >&2
+		die "apt-get update of Debian $suite from $mirror failed (a mirror without $suite? set MMDEMO_DEBIAN_MIRROR to one that has it)"
+	}
 }
 
 # Prints the path of linux-source-$NEWEST_SERIES's tarball, downloading the

@@ -5,7 +5,8 @@
 # the plain out-of-tree build (make -C KDIR M=kmod) against each, and the
 # rule that kernel-version guards live only in kmod/mmdemo_compat.h, no
 # bare page size anywhere (page-size-lint.sh), and one UAPI layout for
-# x86-64, 32-bit x86 and arm64 (uapi-layout.sh).
+# x86-64, 32-bit x86 and arm64 (uapi-layout.sh); and the scripts' own
+# tests: the Debian mirror taken from apt's sources (mirror-test.sh).
 #
 #   lint.sh KDIR...     and always the kernels build-kernel.sh makes (the
 #                       newest, both debug ones: their checkers change
@@ -39,6 +40,7 @@ fi
 
 "$here/page-size-lint.sh" || fail=1
 "$here/uapi-layout.sh" || fail=1
+"$here/mirror-test.sh" | grep -v '^ok: ' || fail=1
 
 if grep -n 'LINUX_VERSION_CODE' kmod/*.[ch] | grep -v '^kmod/mmdemo_compat.h:'; then
 	echo "lint: version guards belong in kmod/mmdemo_compat.h only" >&2
@@ -55,7 +57,8 @@ for kdir in "$@"; do
 	# C=2 checks every file even if it is up to date; sparse prints
 	# "file:line:col: warning: ..." and the build itself fails on any
 	# compiler warning.
-	if ! make -C "$out" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
+	# MMDEMO_TEST_HOLD=1: the test builds' file is checked too.
+	if ! make -C "$out" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" MMDEMO_TEST_HOLD=1 \
 		CHECK="$sparse" KCFLAGS=-Werror ${cross[@]+"${cross[@]}"} sparse >"$out/sparse.log" 2>&1; then
 		cat "$out/sparse.log" >&2
 		echo "lint: W=1 build failed against $kdir" >&2
