@@ -206,7 +206,9 @@ static int run_modes(struct cli *cli, int argc, char **argv)
 		explain(cli, "mmap() installs everything, so touching costs nothing; huge: for a mapping");
 		explain(cli, "this small, as page where its PMD entries are page-backed (6.15+), else");
 		explain(cli, "as insert (see mmdemo huge).  fork copies the PTEs the core could not");
-		explain(cli, "rebuild by itself.");
+		explain(cli, "rebuild by itself.  A first MAP_PRIVATE write is one fault in every mode");
+		explain(cli, "that allows one: the driver hands the page to the core, which copies it in");
+		explain(cli, "that fault (eager: the copy of the page mmap() installed read-only).");
 	}
 	return err ? cli_fail(cli, "%s", strerror(-err)) : 0;
 }
