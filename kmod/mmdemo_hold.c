@@ -6,10 +6,12 @@
  * instructions wide then happens every time, not once in a million runs.
  *
  * /sys/kernel/debug/mmdemo/hold, a one-shot switch:
- *   write "mkwrite"   arm: the next ->page_mkwrite or ->pfn_mkwrite waits
+ *   write "mkwrite PID"  arm: the next ->page_mkwrite or ->pfn_mkwrite of
+ *                     process PID (of the initial PID namespace) waits
  *                     before it locks its page (after ->fault, or after
- *                     the lookup of the page behind a read-only PFN)
- *   read              "idle", "armed mkwrite" or "held mkwrite"
+ *                     the lookup of the page behind a read-only PFN); no
+ *                     other process's fault can take the hold
+ *   read              "idle", "armed mkwrite PID" or "held mkwrite PID"
  *   write "release"   let the held fault go on, or disarm
  *
  * A held fault waits at most MMDEMO_HOLD_TIMEOUT, and a fatal signal ends
@@ -21,6 +23,8 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/jiffies.h>
+#include <linux/kstrtox.h>
+#include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -38,9 +42,10 @@ static const char * const mmdemo_hold_names[] = {
 
 /* One device, one switch: tests arm it for one fault at a time. */
 static struct {
-	spinlock_t lock;		/* state and point change together */
+	spinlock_t lock;		/* state, point and tgid change together */
 	enum mmdemo_hold_state state;
 	enum mmdemo_hold_point point;
+	pid_t tgid;			/* the process whose fault is held */
 	wait_queue_head_t release;
 } mmdemo_hold_switch = {
 	.lock = __SPIN_LOCK_UNLOCKED(mmdemo_hold_switch.lock),
@@ -61,7 +66,8 @@ void mmdemo_hold(enum mmdemo_hold_point point)
 		return;
 	spin_lock(&mmdemo_hold_switch.lock);
 	hold = mmdemo_hold_switch.state == MMDEMO_HOLD_ARMED &&
-	       mmdemo_hold_switch.point == point;
+	       mmdemo_hold_switch.point == point &&
+	       mmdemo_hold_switch.tgid == task_tgid_nr(current);
 	if (hold)
 		WRITE_ONCE(mmdemo_hold_switch.state, MMDEMO_HOLD_HELD);
 	spin_unlock(&mmdemo_hold_switch.lock);
@@ -83,16 +89,17 @@ static ssize_t mmdemo_hold_read(struct file *file, char __user *buf,
 		[MMDEMO_HOLD_ARMED]	= "armed",
 		[MMDEMO_HOLD_HELD]	= "held",
 	};
-	char text[32];
+	char text[48];
 	int len;
 
 	spin_lock(&mmdemo_hold_switch.lock);
 	if (mmdemo_hold_switch.state == MMDEMO_HOLD_IDLE)
 		len = scnprintf(text, sizeof(text), "idle\n");
 	else
-		len = scnprintf(text, sizeof(text), "%s %s\n",
+		len = scnprintf(text, sizeof(text), "%s %s %d\n",
 				states[mmdemo_hold_switch.state],
-				mmdemo_hold_names[mmdemo_hold_switch.point]);
+				mmdemo_hold_names[mmdemo_hold_switch.point],
+				mmdemo_hold_switch.tgid);
 	spin_unlock(&mmdemo_hold_switch.lock);
 	return simple_read_from_buffer(buf, count, ppos, text, len);
 }
@@ -100,17 +107,18 @@ static ssize_t mmdemo_hold_read(struct file *file, char __user *buf,
 static ssize_t mmdemo_hold_write(struct file *file, const char __user *buf,
 				 size_t count, loff_t *ppos)
 {
-	char word[16];
-	int point;
+	char line[32], *word, *arg;
+	int point, tgid;
 
-	if (count >= sizeof(word))
+	if (count >= sizeof(line))
 		return -EINVAL;
-	if (copy_from_user(word, buf, count))
+	if (copy_from_user(line, buf, count))
 		return -EFAULT;
-	word[count] = '\0';
-	strim(word);
+	line[count] = '\0';
+	arg = strim(line);
+	word = strsep(&arg, " ");
 
-	if (!strcmp(word, "release")) {
+	if (!strcmp(word, "release") && !arg) {
 		spin_lock(&mmdemo_hold_switch.lock);
 		WRITE_ONCE(mmdemo_hold_switch.state, MMDEMO_HOLD_IDLE);
 		spin_unlock(&mmdemo_hold_switch.lock);
@@ -118,7 +126,7 @@ static ssize_t mmdemo_hold_write(struct file *file, const char __user *buf,
 		return count;
 	}
 	point = match_string(mmdemo_hold_names, ARRAY_SIZE(mmdemo_hold_names), word);
-	if (point < 0)
+	if (point < 0 || !arg || kstrtoint(arg, 10, &tgid) || tgid <= 0)
 		return -EINVAL;
 	spin_lock(&mmdemo_hold_switch.lock);
 	if (mmdemo_hold_switch.state == MMDEMO_HOLD_HELD) {
@@ -126,6 +134,7 @@ static ssize_t mmdemo_hold_write(struct file *file, const char __user *buf,
 		return -EBUSY;
 	}
 	mmdemo_hold_switch.point = point;
+	mmdemo_hold_switch.tgid = tgid;
 	WRITE_ONCE(mmdemo_hold_switch.state, MMDEMO_HOLD_ARMED);
 	spin_unlock(&mmdemo_hold_switch.lock);
 	return count;

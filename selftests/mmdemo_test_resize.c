@@ -405,15 +405,16 @@ static bool hold_reaches(const char *state)
  * start over, which maps the device's new page.  Mapping the old one
  * would leave the writer alone with a page that read() and every other
  * mapping cannot see.  In pfn mode the same, for ->pfn_mkwrite of a page
- * the writer read first (its PTE is read-only).
+ * the writer read first (its PTE is read-only).  The hold is armed for the
+ * writer's PID alone, before a pipe lets it write.
  */
 TEST_F(fresh, a_page_removed_between_fault_and_mkwrite_is_not_mapped)
 {
 	const __u32 modes[] = { MMDEMO_BACKING_PAGE, MMDEMO_BACKING_PFN };
 	uint64_t one = page_size;
 	struct mmdemo_stats st;
-	int status;
-	char c, *p;
+	char c, *p, arm[32], held[32];
+	int status, go[2];
 	pid_t pid;
 
 	if (access(HOLD_FILE, F_OK))
@@ -425,17 +426,26 @@ TEST_F(fresh, a_page_removed_between_fault_and_mkwrite_is_not_mapped)
 		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_SET_BACKING, &modes[m]));
 		p = mmap(NULL, 2 * page_size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
 		ASSERT_NE(MAP_FAILED, p);
-		ASSERT_EQ(0, write_file(HOLD_FILE, "mkwrite"));
+		ASSERT_EQ(0, pipe(go));
 		pid = fork();
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
+			close(go[1]);
+			if (read(go[0], &c, 1) != 1)
+				_exit(3);
 			if (pfn && p[page_size] != 0)
 				_exit(2);
 			p[page_size] = 'w';
 			_exit(p[page_size] == 'w' ? 0 : 1);
 		}
-		ASSERT_TRUE(hold_reaches("held mkwrite")) TH_LOG("mode %u", modes[m]);
-		EXPECT_EQ(-EBUSY, hold_write("mkwrite"));	/* one fault at a time */
+		close(go[0]);
+		snprintf(arm, sizeof(arm), "mkwrite %d", pid);
+		snprintf(held, sizeof(held), "held mkwrite %d", pid);
+		ASSERT_EQ(0, hold_write(arm));
+		ASSERT_EQ(1, write(go[1], "g", 1));
+		close(go[1]);
+		ASSERT_TRUE(hold_reaches(held)) TH_LOG("mode %u", modes[m]);
+		EXPECT_EQ(-EBUSY, hold_write(arm));	/* one fault at a time */
 		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &one));
 		ASSERT_EQ(0, ioctl(self->fd, MMDEMO_IOC_RESIZE, &self->capacity));
 		ASSERT_EQ(0, write_file(HOLD_FILE, "release"));
@@ -457,18 +467,22 @@ TEST_F(fresh, a_page_removed_between_fault_and_mkwrite_is_not_mapped)
 	}
 }
 
-/* The hold switch takes its two words and nothing else, and says what it is. */
+/* The hold switch takes its words and nothing else, and says what it is. */
 TEST_F(fresh, hold_switch_refuses_what_it_does_not_know)
 {
-	char line[32], *none;
+	char line[32], want[32], arm[32], *none;
 	int fd;
 
 	if (access(HOLD_FILE, F_OK))
 		SKIP(return, "no " HOLD_FILE ": a module built without MMDEMO_TEST_HOLD=1");
 	ASSERT_EQ(0, read_line(HOLD_FILE, line, sizeof(line)));
 	EXPECT_STREQ("idle", line);
-	EXPECT_EQ(-EINVAL, hold_write("fault"));
-	EXPECT_EQ(-EINVAL, hold_write("mkwrite and then some"));
+	EXPECT_EQ(-EINVAL, hold_write("fault 1"));
+	EXPECT_EQ(-EINVAL, hold_write("mkwrite"));	/* whose fault? */
+	EXPECT_EQ(-EINVAL, hold_write("mkwrite -1"));
+	EXPECT_EQ(-EINVAL, hold_write("release now"));
+	EXPECT_EQ(-EINVAL, hold_write("mkwrite 1 and then some"));
+	EXPECT_EQ(-EINVAL, hold_write("mkwrite 1, and a line longer than it reads"));
 	/* A word the kernel cannot read. */
 	none = mmap(NULL, page_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, none);
@@ -478,9 +492,12 @@ TEST_F(fresh, hold_switch_refuses_what_it_does_not_know)
 	EXPECT_EQ(EFAULT, errno);
 	close(fd);
 	munmap(none, page_size);
-	ASSERT_EQ(0, write_file(HOLD_FILE, "mkwrite"));
+	/* Armed for this process, which faults on no mapping of the device. */
+	snprintf(arm, sizeof(arm), "mkwrite %d", getpid());
+	snprintf(want, sizeof(want), "armed mkwrite %d", getpid());
+	ASSERT_EQ(0, hold_write(arm));
 	ASSERT_EQ(0, read_line(HOLD_FILE, line, sizeof(line)));
-	EXPECT_STREQ("armed mkwrite", line);
+	EXPECT_STREQ(want, line);
 	ASSERT_EQ(0, write_file(HOLD_FILE, "release"));
 	ASSERT_EQ(0, read_line(HOLD_FILE, line, sizeof(line)));
 	EXPECT_STREQ("idle", line);
