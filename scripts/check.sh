@@ -22,7 +22,12 @@
 # --coverage: fail unless every kernel measured it.
 # The last line is "N passed, M failed, K skipped" over all of it.
 #
-# Environment: MMDEMO_TESTS, the test programs to run (default: all of
+# The module builds come first, one kernel after another; then the guests
+# run, two at a time on two cores (MMDEMO_JOBS): each kernel's, and make
+# shell's, the tour's and the packages' when asked for.
+#
+# Environment: MMDEMO_JOBS, how many guests run at once (default: the
+# number of cores); MMDEMO_TESTS, the test programs to run (default: all of
 # them); MMDEMO_FUZZ_SEED (default: a fresh one, printed) and
 # MMDEMO_FUZZ_SECONDS (default 20 on debug and KCSAN kernels, 8 elsewhere) for
 # mmdemo_fuzz, passed to the guest on the kernel command line.
@@ -61,6 +66,42 @@ kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || mapfile -t kernels < <(default_kernels)
 gen_init_cpio=$(gen_init_cpio "$src")
 
+# The guests run MMDEMO_JOBS at a time (default: one per core): one under
+# single-threaded TCG keeps one core busy, so two at once take half the
+# time.  The packages' test is the longest job: it starts first, then
+# each kernel's guest as soon as its module and initramfs are built, then
+# make shell's and the tour's.  Each job writes its own result file;
+# their lines, prefixed with the job's name, interleave here.
+max_jobs=${MMDEMO_JOBS:-$(nproc)}
+[[ $max_jobs =~ ^[1-9][0-9]*$ ]] || die "MMDEMO_JOBS must be a positive number, not '$max_jobs'"
+# A run that dies (a kernel that would not build) takes its guests along.
+trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
+# spawn COMMAND...: runs it in the background once fewer than max_jobs run.
+spawn() {
+	while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do wait -n || true; done
+	"$@" &
+}
+run_kernel() {
+	local a
+
+	mapfile -d '' -t a <"$1/vm.args"
+	MMDEMO_ACCEL=${a[0]} MMDEMO_VM_ARCH=${a[1]} "$here/vm-run.sh" "${a[@]:2}" || true
+}
+# make demo's page of the tour, in headless Chromium at two widths.
+tk=$(default_kernels | grep '^6\.12\.' | head -n 1)
+run_tour() {
+	rm -f "$build/tour/$tk/browser-result"
+	if "$here/demo.sh" "$tk" >"$build/tour-demo.log" 2>&1; then
+		"$here/browser-test.sh" "$build/tour/$tk/tour.html" || true
+	else
+		echo "make demo failed: $build/tour-demo.log"
+		tail -n 20 "$build/tour-demo.log"
+	fi 2>&1 | sed -u 's/^/[tour] /'
+}
+started=$SECONDS
+# The packages, install and DKMS: make package-test, counted with the rest.
+[ -z "$packages" ] || spawn "$here/package-test.sh" "$build/package-test"
+
 # The arm64 guests run the same programs cross-built (cross-build.sh).
 for k in "${kernels[@]}"; do
 	[ "$(kernel_arch "$k")" = arm64 ] || continue
@@ -75,6 +116,8 @@ for k in "${kernels[@]}"; do
 done
 
 total_pass=0 total_fail=0 total_skip=0 accel= summary=() measured=()
+# Each kernel's module and initramfs, then its guest (the kernels
+# themselves were built by make lint, or are built here).
 for k in "${kernels[@]}"; do
 	resolve_kernel "$k"	# sets kdir, image, extra, brd_dir
 	vm_arch=$(kernel_arch "$k")
@@ -106,20 +149,33 @@ for k in "${kernels[@]}"; do
 	[ -n "$accel" ] || [ "$vm_arch" != x86_64 ] || { accel=$(probe_accel "$image"); note "accelerator: $accel"; }
 
 	out=$build/kernels/$k
+	rm -f "$out/result" "$out/failures" "$out/kcsan" "$out/oom" "$out/vm.args"
 	note "$k: $(kernel_origin "$k" "$kdir")"
-	if ! build_module "$kdir" "$out"; then
+	build_module "$kdir" "$out" || continue
+	"$here/mkinitramfs.sh" "$gen_init_cpio" "$out/initramfs.cpio" \
+		"$out/kmod/mmdemo.ko" "$params" --modules "$(module_tree "$out" "$brd_dir")" "${guest[@]}"
+	vm_accel=$accel
+	[ "$vm_arch" = x86_64 ] || vm_accel=tcg
+	# What the run needs, one NUL-terminated field each.
+	printf '%s\0' "$vm_accel" "$vm_arch" "$k" "$image" "$out/initramfs.cpio" "$out" \
+		"$extra MMDEMO_FUZZ_SEED=$seed MMDEMO_FUZZ_SECONDS=$fuzz_secs" >"$out/vm.args"
+	spawn run_kernel "$out"
+done
+
+# make shell and mmdemo watch, driven as a person would.
+[ -z "$shell" ] || spawn bash -c '"$1" 2>&1 | sed -u "s/^/[shell] /"' shell-test "$here/shell-test.sh"
+[ -z "$tour" ] || spawn run_tour
+wait
+note "the guests took $((SECONDS - started)) s, $max_jobs at a time"
+
+# The verdicts, in the order the kernels were given.
+for k in "${kernels[@]}"; do
+	out=$build/kernels/$k
+	if [ ! -f "$out/vm.args" ]; then
 		total_fail=$((total_fail + 1))
 		summary+=("$k: module build failed")
 		continue
 	fi
-	"$here/mkinitramfs.sh" "$gen_init_cpio" "$out/initramfs.cpio" \
-		"$out/kmod/mmdemo.ko" "$params" --modules "$(module_tree "$out" "$brd_dir")" "${guest[@]}"
-
-	rm -f "$out/result" "$out/failures" "$out/kcsan" "$out/oom"
-	vm_accel=$accel
-	[ "$vm_arch" = x86_64 ] || vm_accel=tcg
-	MMDEMO_ACCEL=$vm_accel MMDEMO_VM_ARCH=$vm_arch "$here/vm-run.sh" "$k" "$image" "$out/initramfs.cpio" "$out" \
-		"$extra MMDEMO_FUZZ_SEED=$seed MMDEMO_FUZZ_SECONDS=$fuzz_secs" || true
 	read -r p f sk <"$out/result" || { p=0 f=1 sk=0; }
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
@@ -154,9 +210,7 @@ for k in "${kernels[@]}"; do
 		mapfile -t -O ${#summary[@]} summary < <(sed 's/^/    /' "$out/failures")
 done
 
-# make shell and mmdemo watch, driven as a person would.
 if [ -n "$shell" ]; then
-	"$here/shell-test.sh" || true
 	read -r p f <"$build/shell-test/result" || { p=0 f=1; }
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
@@ -164,16 +218,8 @@ if [ -n "$shell" ]; then
 	[ "$f" -eq 0 ] || mapfile -t -O ${#summary[@]} summary < <(grep '^FAIL' "$build/shell-test/log" | sed 's/^/    /')
 fi
 
-# make demo's page of the tour, in headless Chromium at two widths.
 if [ -n "$tour" ]; then
-	p=0 f=1
-	tk=$(default_kernels | grep '^6\.12\.' | head -n 1)
-	if "$here/demo.sh" "$tk" >"$build/tour-demo.log" 2>&1; then
-		"$here/browser-test.sh" "$build/tour/$tk/tour.html" || true
-		read -r p f <"$build/tour/$tk/browser-result" || { p=0 f=1; }
-	else
-		echo "make demo failed: $build/tour-demo.log"; tail -n 20 "$build/tour-demo.log"
-	fi
+	read -r p f <"$build/tour/$tk/browser-result" || { p=0 f=1; }
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
 	summary+=("the tour's page in Chromium at 1280 and 390 px ($tk): $p passed, $f failed")
@@ -181,9 +227,7 @@ if [ -n "$tour" ]; then
 		mapfile -t -O ${#summary[@]} summary < <(grep '^FAIL' "$build/tour/$tk/browser-test.log" | sed 's/^/    /')
 fi
 
-# The packages, install and DKMS: make package-test, counted with the rest.
 if [ -n "$packages" ]; then
-	"$here/package-test.sh" "$build/package-test" || true
 	read -r p f sk <"$build/package-test/result" || { p=0 f=1 sk=0; }
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))

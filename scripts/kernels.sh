@@ -139,7 +139,7 @@ resolve_kernel() {
 # has CONFIG_GCOV_KERNEL (unless MMDEMO_COVERAGE=0), which
 # coverage_enabled OUT tells afterwards.
 build_module() {
-	local kdir=$1 out=$2 kmod=${MMDEMO_KMOD:-$top/kmod} cross=() gcov=0
+	local kdir=$1 out=$2 kmod=${MMDEMO_KMOD:-$top/kmod} cross=() gcov=0 f
 
 	# Sources copied with their times build incrementally, but objects of
 	# other sources (a mutant's) may look newer than ours, and those of
@@ -147,7 +147,12 @@ build_module() {
 	[ "$(cat "$out/kmod/.mmdemo-source" 2>/dev/null)" = "$kmod $kdir" ] || rm -rf "$out/kmod"
 	mkdir -p "$out/kmod"
 	echo "$kmod $kdir" >"$out/kmod/.mmdemo-source"
-	cp -p "$kmod"/*.[ch] "$kmod/Kbuild" "$kmod/Makefile" "$out/kmod/"
+	# Not the mmdemo.mod.c an in-place build (package-test.sh's, which may
+	# run beside this one) leaves in kmod/: modpost writes its own.
+	for f in "$kmod"/*.[ch]; do
+		[[ $f == *.mod.c ]] || cp -p "$f" "$out/kmod/"
+	done
+	cp -p "$kmod/Kbuild" "$kmod/Makefile" "$out/kmod/"
 	# Kbuild reads the project version from ../VERSION.
 	cp -p "$top/VERSION" "$out/"
 	mapfile -t cross < <(kbuild_cross "$kdir")
@@ -158,7 +163,7 @@ build_module() {
 	echo "$gcov" >"$out/kmod/.mmdemo-gcov"
 	rm -f "$out/kmod"/*.gcda
 	note "$(basename "$out"): building the module (W=1, warnings are errors$([ "$gcov" = 0 ] || echo ', for gcov'))"
-	if ! make -s -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
+	if ! make -s -j"$(nproc)" -C "$out/kmod" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" \
 		MMDEMO_TEST_HOLD=1 MMDEMO_COVERAGE=$gcov \
 		KCFLAGS=-Werror ${cross[@]+"${cross[@]}"} >"$out/kmod-build.log" 2>&1 ||
 		grep -qi 'warning' "$out/kmod-build.log"; then

@@ -58,7 +58,7 @@ for kdir in "$@"; do
 	# "file:line:col: warning: ..." and the build itself fails on any
 	# compiler warning.
 	# MMDEMO_TEST_HOLD=1: the test builds' file is checked too.
-	if ! make -C "$out" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" MMDEMO_TEST_HOLD=1 \
+	if ! make -j"$(nproc)" -C "$out" KDIR="$kdir" MMDEMO_UAPI="$top/include/uapi" MMDEMO_TEST_HOLD=1 \
 		CHECK="$sparse" KCFLAGS=-Werror ${cross[@]+"${cross[@]}"} sparse >"$out/sparse.log" 2>&1; then
 		cat "$out/sparse.log" >&2
 		echo "lint: W=1 build failed against $kdir" >&2
@@ -76,7 +76,7 @@ for kdir in "$@"; do
 	mkdir -p "$plain/kmod" "$plain/include/uapi/linux"
 	cp kmod/*.[ch] kmod/Kbuild kmod/Makefile "$plain/kmod/"
 	cp include/uapi/linux/mmdemo.h "$plain/include/uapi/linux/"
-	if ! make -C "$kdir" M="$plain/kmod" ${cross[@]+"${cross[@]}"} >"$out/plain.log" 2>&1 ||
+	if ! make -j"$(nproc)" -C "$kdir" M="$plain/kmod" ${cross[@]+"${cross[@]}"} >"$out/plain.log" 2>&1 ||
 		[ ! -f "$plain/kmod/mmdemo.ko" ]; then
 		cat "$out/plain.log" >&2
 		echo "lint: make -C $kdir M=.../kmod did not build mmdemo.ko" >&2
