@@ -15,9 +15,9 @@
 #                          build/bench/<kernel>/bench.svg
 #   make check             install what is missing, lint, host unit tests, then
 #                          the selftests in a VM on every kernel in KERNELS,
-#                          then make shell driven by scripts/shell-test.sh,
-#                          then make demo's page in Chromium (browser-test.sh),
-#                          then make package-test
+#                          make shell driven by scripts/shell-test.sh,
+#                          make demo's page in Chromium (browser-test.sh) and
+#                          make package-test, two guests at a time (MMDEMO_JOBS)
 #   make fuzz              only mmdemo_fuzz, on FUZZ_KERNEL (default debug-7.3),
 #                          for SECONDS (default 60) with SEED (default: new)
 #   make coverage          the suite on COVERAGE_KERNEL (7.3, built with
@@ -146,7 +146,11 @@ bench: deps
 	$(MAKE) user
 	scripts/demo.sh --bench $(DEMO_KERNEL)
 
+# prefetch.sh fetches, in the background while lint builds the kernels,
+# what the later steps download (its log: build/prefetch.log).
 check: deps
+	@mkdir -p $(BUILD)
+	scripts/prefetch.sh $(KERNELS) >$(BUILD)/prefetch.log 2>&1 &
 	$(MAKE) lint
 	$(MAKE) intree
 	$(MAKE) user

@@ -29,6 +29,7 @@ pkgs=(
 	busybox-static tmux libevent-core-2.1-7 libtinfo6 libutempter0
 )
 out=$MMDEMO_CACHE/arm64/sysroot
+cache_lock arm64-sysroot
 key=$(printf '%s\n' "$suite" "${pkgs[@]}" | cat - "$0" | sha256sum | cut -c1-16)
 if [ "$(cat "$out/.mmdemo-key" 2>/dev/null)" = "$key" ]; then
 	echo "$out"

@@ -61,6 +61,7 @@ kcsan-*)
 esac
 src=$(kernel_source "$series")
 out=$MMDEMO_CACHE/kernels/$name
+cache_lock "kernel-$name"
 key=$(cat "${fragments[@]}" "$0" "$src/.mmdemo-tarball" <("${cross}gcc" --version) | sha256sum | cut -c1-16)
 
 if [ "$(cat "$out/.mmdemo-key" 2>/dev/null)" = "$key" ] && [ -f "$out/$image" ]; then

@@ -48,6 +48,8 @@ command -v "${cross}gcc" >/dev/null || die "${cross}gcc is missing: run scripts/
 
 out=$MMDEMO_CACHE/arm64/$name
 apt=$MMDEMO_CACHE/apt-arm64
+# Both flavours share the private apt lists.
+cache_lock apt-arm64
 src=$(kernel_source "$series")
 # The source's package version ("7.3.4-1~bpo13+1"), from the .deb's name.
 src_version=$(sed -n 's/^linux-source-[^_]*_\([^_]*\)_all\.deb$/\1/p' "$MMDEMO_CACHE/apt/root/.mmdemo-deb")

@@ -24,6 +24,7 @@ mirror=$(debian_mirror)
 pkgs=systemd-sysv,udev,kmod,linux-image-amd64,linux-headers-amd64,dkms,gcc,make,libc6-dev,dpkg-dev,patch,libkmod2,libkmod-dev,libjson-c5,libjson-c-dev,pkgconf,e2fsprogs
 key=$(printf '%s\n' "$suite" "$pkgs" "guest v2" | sha256sum | cut -c1-12)
 dir=$MMDEMO_CACHE/debian-12
+cache_lock debian-12
 if [ "$(cat "$dir/key" 2>/dev/null)" = "$key" ] && [ -s "$dir/rootfs.img" ]; then
 	echo "$dir"
 	exit 0

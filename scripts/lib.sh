@@ -6,6 +6,18 @@
 # (HOME may be unset, as in a systemd service: ~ then asks the passwd file.)
 MMDEMO_CACHE=${MMDEMO_CACHE:-${XDG_CACHE_HOME:-${HOME:-~}/.cache}/mmdemo}
 
+# cache_lock NAME: makes NAME's entry in the cache this shell's alone until
+# it exits: a second script making the same one (make check's prefetch.sh
+# in the background, or a make demo beside make check) waits, then finds
+# it made.  Call it in a subshell to hold it for part of a script.
+cache_lock() {
+	local fd
+
+	mkdir -p "$MMDEMO_CACHE/locks"
+	exec {fd}>"$MMDEMO_CACHE/locks/$1"
+	flock "$fd" || die "cannot lock $MMDEMO_CACHE/locks/$1"
+}
+
 # The kernel sources mmdemo is built and tested against.  6.12 is Debian 12's
 # own linux-source-6.12 (installed by install-deps.sh); the newest series is
 # fetched from Debian's backports by fetch_newest_source() below, from the
@@ -131,6 +143,8 @@ fetch_newest_source() {
 	local dir=$MMDEMO_CACHE/apt pkg=linux-source-$NEWEST_SERIES deb
 	local tarball=$dir/root/usr/src/linux-source-$NEWEST_SERIES.tar.xz
 
+	# Called as $(fetch_newest_source): the lock ends with that subshell.
+	cache_lock apt-newest-source
 	if [ ! -s "$tarball" ]; then
 		note "fetching $pkg from Debian $NEWEST_SUITE (private apt lists in $dir)"
 		private_apt_update "$dir" "$NEWEST_SUITE"
@@ -160,13 +174,16 @@ kernel_source() {
 	name=$(basename "$tarball" .tar.xz)
 	dir=$MMDEMO_CACHE/src/$name
 	# The stamp records which tarball the tree came from.
-	if [ "$(cat "$dir/.mmdemo-tarball" 2>/dev/null)" != "$(stat -c '%s %Y' "$tarball")" ]; then
-		note "extracting $tarball into $MMDEMO_CACHE/src (once)"
-		rm -rf "$dir"
-		mkdir -p "$MMDEMO_CACHE/src"
-		tar -xJf "$tarball" -C "$MMDEMO_CACHE/src" || die "cannot extract $tarball"
-		stat -c '%s %Y' "$tarball" >"$dir/.mmdemo-tarball"
-	fi
+	(
+		cache_lock "src-$name"
+		if [ "$(cat "$dir/.mmdemo-tarball" 2>/dev/null)" != "$(stat -c '%s %Y' "$tarball")" ]; then
+			note "extracting $tarball into $MMDEMO_CACHE/src (once)"
+			rm -rf "$dir"
+			mkdir -p "$MMDEMO_CACHE/src"
+			tar -xJf "$tarball" -C "$MMDEMO_CACHE/src" || die "cannot extract $tarball"
+			stat -c '%s %Y' "$tarball" >"$dir/.mmdemo-tarball"
+		fi
+	) || exit 1
 	echo "$dir"
 }
 

@@ -21,6 +21,7 @@ fi
 
 dir=$MMDEMO_CACHE/sparse
 bin=$dir/bin/sparse
+cache_lock sparse
 if [ -x "$bin" ] && accepted "$bin"; then
 	echo "$bin"
 	exit 0
