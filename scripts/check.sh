@@ -22,9 +22,9 @@
 # --coverage: fail unless every kernel measured it.
 # The last line is "N passed, M failed, K skipped" over all of it.
 #
-# The module builds come first, one kernel after another; then the guests
-# run, two at a time on two cores (MMDEMO_JOBS): each kernel's, and make
-# shell's, the tour's and the packages' when asked for.
+# The guests run two at a time on two cores (MMDEMO_JOBS): the packages'
+# first, then each kernel's as soon as its module is built, then make
+# shell's and the tour's; the summary keeps the order above.
 #
 # Environment: MMDEMO_JOBS, how many guests run at once (default: the
 # number of cores); MMDEMO_TESTS, the test programs to run (default: all of
@@ -86,6 +86,9 @@ run_kernel() {
 
 	mapfile -d '' -t a <"$1/vm.args"
 	MMDEMO_ACCEL=${a[0]} MMDEMO_VM_ARCH=${a[1]} "$here/vm-run.sh" "${a[@]:2}" || true
+}
+run_shell() {
+	"$here/shell-test.sh" 2>&1 | sed -u 's/^/[shell] /'
 }
 # make demo's page of the tour, in headless Chromium at two widths.
 tk=$(default_kernels | grep '^6\.12\.' | head -n 1)
@@ -163,7 +166,7 @@ for k in "${kernels[@]}"; do
 done
 
 # make shell and mmdemo watch, driven as a person would.
-[ -z "$shell" ] || spawn bash -c '"$1" 2>&1 | sed -u "s/^/[shell] /"' shell-test "$here/shell-test.sh"
+[ -z "$shell" ] || spawn run_shell
 [ -z "$tour" ] || spawn run_tour
 wait
 note "the guests took $((SECONDS - started)) s, $max_jobs at a time"

@@ -16,7 +16,7 @@
 # OUTDIR/console.log and tests.log.  The guest's kernel console is judged
 # like every other VM run's: a splat fails the run.  Needs root (dkms,
 # debootstrap).  MMDEMO_VM_TIMEOUT: seconds the guest may take (1500; it
-# needs about 500 on an idle machine, more beside check.sh's other guests).
+# took 797 beside check.sh's other guests).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)

@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make check starts this in the background: it fetches and unpacks, while
-# the kernels build, what the later steps would otherwise wait for (the
-# network, xz, dpkg: mostly one core, where a kernel build keeps both
-# busy), into the cache:
+# the kernels build, what the later steps would otherwise do in series
+# (network waits, xz, dpkg; debootstrap's dpkg and update-initramfs are
+# CPU work, so this moves most of it rather than hiding it, and keeps
+# it out of the guests' phase), into the cache:
 #   - linux-source-6.12 extracted (check-intree.sh, the selftests' harness)
 #   - sparse, where Debian 12's is too old for the newest kernel (lint.sh)
 #   - Debian's arm64-16k kernel and its module build tree (lint.sh, check.sh)
